@@ -1,0 +1,58 @@
+//! Loads, pins and normalizes PortOne's V2 OpenAPI spec.
+//!
+//! Shared by `portone-gen`'s build script (which generates the client from the
+//! normalized spec) and by `xtask` (fetch, surface, diff). The spec itself is never
+//! committed: it is materialized next to the lock file by `cargo xtask fetch`.
+
+#![forbid(unsafe_code)]
+
+pub mod model;
+pub mod normalize;
+pub mod sample;
+pub mod source;
+
+pub use model::*;
+pub use normalize::{
+    NormalizeError, Normalized, Options, normalize, rust_method_name, rust_type_name,
+};
+pub use source::{Spec, SpecError, SpecLock};
+
+/// Why the spec for a build could not be prepared.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// No spec has been materialized.
+    #[error(
+        "no PortOne OpenAPI spec at {0}: run `cargo xtask fetch` (offline: `cargo xtask fetch --from PATH`)"
+    )]
+    NotMaterialized(std::path::PathBuf),
+    /// The spec could not be read or is not the pinned one.
+    #[error(transparent)]
+    Spec(#[from] SpecError),
+    /// The spec has a construct the normalizer does not understand.
+    #[error("cannot normalize the spec: {0}")]
+    Normalize(NormalizeError),
+}
+
+/// Which spec file a build uses: `PORTONE_OPENAPI_SPEC` if set, else the materialized one.
+/// The second value says whether the lock applies (only to the materialized spec).
+pub fn build_spec_path() -> (std::path::PathBuf, bool) {
+    match std::env::var_os(source::SPEC_OVERRIDE_ENV) {
+        Some(path) if !path.is_empty() => (path.into(), false),
+        _ => (source::materialized_spec_path(), true),
+    }
+}
+
+/// Loads the spec a build should use (see [`build_spec_path`]), checks it against the lock
+/// when it is the materialized one, and normalizes it.
+pub fn load_for_build(options: &Options) -> Result<(Spec, Normalized), LoadError> {
+    let (path, locked) = build_spec_path();
+    if !path.exists() {
+        return Err(LoadError::NotMaterialized(path));
+    }
+    let spec = Spec::from_path(&path)?;
+    if locked {
+        SpecLock::read(&source::lock_path())?.verify(&spec)?;
+    }
+    let normalized = normalize(&spec, options).map_err(LoadError::Normalize)?;
+    Ok((spec, normalized))
+}

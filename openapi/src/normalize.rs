@@ -1,0 +1,836 @@
+//! Rewrites PortOne's spec into a form progenitor generates correctly, and records
+//! what the rewrite and the generators need to know ([`ApiModel`]).
+//!
+//! What it does:
+//! - the `content`-style `requestBody` query parameter becomes a typed JSON body and the
+//!   operation is marked [`BodyPlacement::Query`];
+//! - discriminated unions and string enums are described in the model (the build script
+//!   emits open types for them); union members lose the tag property unless they are also
+//!   used on their own;
+//! - array schemas lose stray `properties`, duplicate `required` entries are dropped;
+//! - `x-portone-unstable` operations are removed unless asked for, and documented as unstable;
+//! - anything it does not understand fails with an error naming the schema or operation.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use serde_json::{Map, Value};
+
+use crate::model::*;
+use crate::source::Spec;
+
+/// Normalization options.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Keep `x-portone-unstable` operations.
+    pub unstable: bool,
+}
+
+/// The rewritten spec and what was learned about it.
+#[derive(Debug, Clone)]
+pub struct Normalized {
+    /// The spec to hand to progenitor.
+    pub spec: Value,
+    /// Facts about operations, unions and enums.
+    pub model: ApiModel,
+}
+
+/// A construct the normalizer does not understand.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{location}: {problem}")]
+pub struct NormalizeError {
+    /// The schema or operation, e.g. `components.schemas.Payment` or `GET /payments`.
+    pub location: String,
+    /// What is wrong.
+    pub problem: String,
+}
+
+fn fail<T>(location: impl Into<String>, problem: impl Into<String>) -> Result<T, NormalizeError> {
+    Err(NormalizeError {
+        location: location.into(),
+        problem: problem.into(),
+    })
+}
+
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// Text added to the docs of unstable operations.
+pub const UNSTABLE_NOTE: &str = "**Unstable** (`x-portone-unstable`): PortOne may change or remove \
+    this operation without notice. Generated only with the `unstable` cargo feature.";
+
+/// Keys a schema object may carry. Anything else is reported rather than guessed at.
+const SCHEMA_KEYS: &[&str] = &[
+    "type",
+    "format",
+    "properties",
+    "required",
+    "items",
+    "additionalProperties",
+    "enum",
+    "oneOf",
+    "discriminator",
+    "$ref",
+    "title",
+    "description",
+    "nullable",
+    "default",
+    "example",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+];
+
+/// The Rust type name typify gives a component (heck's UpperCamelCase).
+pub fn rust_type_name(component: &str) -> String {
+    component.to_upper_camel_case()
+}
+
+/// The Rust method name progenitor gives an operation (heck's snake_case).
+pub fn rust_method_name(operation_id: &str) -> String {
+    operation_id.to_snake_case()
+}
+
+fn ref_target(value: &Value) -> Option<&str> {
+    value.get("$ref")?.as_str()?.strip_prefix(SCHEMA_PREFIX)
+}
+
+/// Normalizes `spec`; see the module docs.
+pub fn normalize(spec: &Spec, options: &Options) -> Result<Normalized, NormalizeError> {
+    let mut doc = spec.json.clone();
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return fail("components.schemas", "missing or not an object");
+    };
+    check_type_names(schemas)?;
+    for (name, schema) in schemas.iter_mut() {
+        clean_schema(&format!("components.schemas.{name}"), schema, true)?;
+    }
+    let names: HashSet<String> = schemas.keys().cloned().collect();
+    check_refs(&doc, &names)?;
+
+    let unions = collect_unions(&doc)?;
+    let enums = collect_enums(&doc)?;
+    strip_member_tags(&mut doc, &unions)?;
+    let (operations, omitted_unstable) = normalize_operations(&mut doc, options)?;
+
+    let model = ApiModel {
+        info_version: spec.info_version().to_owned(),
+        operations,
+        omitted_unstable,
+        unions,
+        enums,
+    };
+    Ok(Normalized { spec: doc, model })
+}
+
+fn check_type_names(schemas: &Map<String, Value>) -> Result<(), NormalizeError> {
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for name in schemas.keys() {
+        let rust = rust_type_name(name);
+        if !rust.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            return fail(
+                format!("components.schemas.{name}"),
+                "name does not start with a letter",
+            );
+        }
+        if let Some(other) = seen.insert(rust.clone(), name) {
+            return fail(
+                format!("components.schemas.{name}"),
+                format!("Rust type name {rust} collides with components.schemas.{other}"),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Validates one schema (recursively) and applies the local clean-ups.
+fn clean_schema(location: &str, schema: &mut Value, top_level: bool) -> Result<(), NormalizeError> {
+    let Some(obj) = schema.as_object_mut() else {
+        return fail(location, "schema is not an object");
+    };
+    if let Some(key) = obj
+        .keys()
+        .find(|k| !k.starts_with("x-") && !SCHEMA_KEYS.contains(&k.as_str()))
+    {
+        return fail(location, format!("unsupported schema keyword `{key}`"));
+    }
+    if !top_level {
+        for key in ["oneOf", "enum"] {
+            if obj.contains_key(key) {
+                return fail(
+                    location,
+                    format!("inline `{key}` (only component schemas may be unions or enums)"),
+                );
+            }
+        }
+    }
+    if obj.contains_key("$ref")
+        && obj.keys().any(|k| {
+            SCHEMA_KEYS.contains(&k.as_str())
+                && !matches!(k.as_str(), "$ref" | "title" | "description")
+        })
+    {
+        return fail(location, "`$ref` with sibling constraints");
+    }
+    let is_array = obj.get("type").and_then(Value::as_str) == Some("array");
+    if is_array {
+        // A stray `properties` next to `items` means nothing for an array.
+        obj.remove("properties");
+        obj.remove("required");
+    }
+    if let Some(Value::Array(required)) = obj.get_mut("required") {
+        let mut seen = HashSet::new();
+        required.retain(|r| seen.insert(r.clone()));
+    }
+    if let Some(props) = obj.get_mut("properties") {
+        let Some(props) = props.as_object_mut() else {
+            return fail(location, "`properties` is not an object");
+        };
+        for (prop, sub) in props.iter_mut() {
+            clean_schema(&format!("{location}.properties.{prop}"), sub, false)?;
+        }
+    }
+    if let Some(items) = obj.get_mut("items") {
+        clean_schema(&format!("{location}.items"), items, false)?;
+    } else if is_array {
+        return fail(location, "array without `items`");
+    }
+    if let Some(additional) = obj
+        .get_mut("additionalProperties")
+        .filter(|a| a.is_object())
+    {
+        clean_schema(
+            &format!("{location}.additionalProperties"),
+            additional,
+            false,
+        )?;
+    }
+    if let Some(enum_values) = obj.get("enum") {
+        let ok = obj.get("type").and_then(Value::as_str) == Some("string")
+            && enum_values
+                .as_array()
+                .is_some_and(|v| !v.is_empty() && v.iter().all(Value::is_string));
+        if !ok {
+            return fail(
+                location,
+                "`enum` must be a non-empty list of strings of type string",
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Every `$ref` in the document must name an existing component schema.
+fn check_refs(doc: &Value, names: &HashSet<String>) -> Result<(), NormalizeError> {
+    let mut bad = None;
+    walk_refs(doc, &mut String::new(), &mut |location, target| {
+        if bad.is_none() {
+            match target.strip_prefix(SCHEMA_PREFIX) {
+                Some(name) if names.contains(name) => {}
+                _ => bad = Some((location.to_owned(), target.to_owned())),
+            }
+        }
+    });
+    match bad {
+        Some((location, target)) => fail(
+            location,
+            format!("unresolved or unsupported $ref {target:?}"),
+        ),
+        None => Ok(()),
+    }
+}
+
+fn walk_refs(value: &Value, location: &mut String, f: &mut impl FnMut(&str, &str)) {
+    match value {
+        Value::Object(obj) => {
+            if let Some(Value::String(target)) = obj.get("$ref") {
+                f(location, target);
+            }
+            for (k, v) in obj {
+                let len = location.len();
+                location.push('.');
+                location.push_str(k);
+                walk_refs(v, location, f);
+                location.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                let len = location.len();
+                location.push_str(&format!("[{i}]"));
+                walk_refs(v, location, f);
+                location.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn schema_kind(schema: &Value) -> &'static str {
+    if schema.get("oneOf").is_some() {
+        "union"
+    } else if schema.get("enum").is_some() {
+        "enum"
+    } else if schema.get("type").and_then(Value::as_str) == Some("object") {
+        "object"
+    } else {
+        "other"
+    }
+}
+
+fn collect_unions(doc: &Value) -> Result<Vec<Union>, NormalizeError> {
+    let schemas = doc["components"]["schemas"].as_object().expect("checked");
+    // Members referenced anywhere except from a union's `oneOf` keep their tag property.
+    let mut standalone: HashSet<String> = HashSet::new();
+    for (name, schema) in schemas {
+        if schema_kind(schema) != "union" {
+            walk_refs(schema, &mut String::new(), &mut |_, target| {
+                if let Some(t) = target.strip_prefix(SCHEMA_PREFIX) {
+                    standalone.insert(t.to_owned());
+                }
+            });
+        }
+        let _ = name;
+    }
+    walk_refs(&doc["paths"], &mut String::new(), &mut |_, target| {
+        if let Some(t) = target.strip_prefix(SCHEMA_PREFIX) {
+            standalone.insert(t.to_owned());
+        }
+    });
+
+    let mut unions = Vec::new();
+    for (name, schema) in schemas {
+        if schema_kind(schema) != "union" {
+            continue;
+        }
+        let location = format!("components.schemas.{name}");
+        let Some(members) = schema["oneOf"].as_array() else {
+            return fail(location, "`oneOf` is not a list");
+        };
+        let Some(property) = schema
+            .pointer("/discriminator/propertyName")
+            .and_then(Value::as_str)
+        else {
+            return fail(
+                location,
+                "`oneOf` without a discriminator propertyName (trial decoding is not supported)",
+            );
+        };
+        let Some(mapping) = schema
+            .pointer("/discriminator/mapping")
+            .and_then(Value::as_object)
+        else {
+            return fail(location, "discriminator without a `mapping`");
+        };
+        let mut member_names = Vec::new();
+        for member in members {
+            let Some(target) = ref_target(member) else {
+                return fail(
+                    &location,
+                    "a `oneOf` member is not a $ref to a component schema",
+                );
+            };
+            let kind = schema_kind(&schemas[target]);
+            if kind != "object" {
+                return fail(
+                    &location,
+                    format!("member {target} is a {kind}, not an object"),
+                );
+            }
+            member_names.push(target.to_owned());
+        }
+        let mut tags_by_member: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (tag, target) in mapping {
+            let Some(member) = target.as_str().and_then(|t| t.strip_prefix(SCHEMA_PREFIX)) else {
+                return fail(
+                    &location,
+                    format!("mapping of tag {tag:?} is not a component $ref"),
+                );
+            };
+            if !member_names.iter().any(|m| m == member) {
+                return fail(
+                    &location,
+                    format!("tag {tag:?} maps to {member}, which is not in `oneOf`"),
+                );
+            }
+            tags_by_member.entry(member).or_default().push(tag);
+        }
+        let mut cases = Vec::new();
+        for member in &member_names {
+            let Some(tags) = tags_by_member.get(member.as_str()) else {
+                return fail(
+                    &location,
+                    format!("member {member} has no tag in the discriminator mapping"),
+                );
+            };
+            for tag in tags {
+                cases.push(UnionCase {
+                    tag: (*tag).to_owned(),
+                    variant: String::new(),
+                    member: member.clone(),
+                    member_rust: rust_type_name(member),
+                    member_keeps_tag: standalone.contains(member),
+                });
+            }
+        }
+        assign_variant_names(name, &mut cases).map_err(|problem| NormalizeError {
+            location: location.clone(),
+            problem,
+        })?;
+        unions.push(Union {
+            name: name.clone(),
+            rust_name: rust_type_name(name),
+            property: property.to_owned(),
+            cases,
+            doc: doc_text(schema),
+        });
+    }
+    Ok(unions)
+}
+
+fn doc_text(schema: &Value) -> Option<String> {
+    schema
+        .get("description")
+        .or_else(|| schema.get("title"))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+fn split_words(camel: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    for (i, c) in camel.char_indices().skip(1) {
+        if c.is_ascii_uppercase() {
+            words.push(&camel[start..i]);
+            start = i;
+        }
+    }
+    words.push(&camel[start..]);
+    words
+}
+
+/// `PAYMENT_NOT_FOUND` -> `PaymentNotFound`; a member-name tag loses the words it shares
+/// with the union name (`PaymentMethodCard` in `PaymentMethod` -> `Card`).
+fn assign_variant_names(union: &str, cases: &mut [UnionCase]) -> Result<(), String> {
+    let union_words = split_words(union);
+    for case in cases.iter_mut() {
+        let camel = case.tag.to_upper_camel_case();
+        let is_snake = case
+            .tag
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        case.variant = if is_snake {
+            camel
+        } else {
+            let words = split_words(&camel);
+            let shared = words
+                .iter()
+                .zip(&union_words)
+                .take_while(|(a, b)| a == b)
+                .count();
+            let rest: String = words[shared..].concat();
+            if rest.is_empty() { camel } else { rest }
+        };
+    }
+    let mut seen = HashSet::new();
+    for case in cases.iter() {
+        if !case.variant.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            return Err(format!(
+                "tag {:?} gives no valid Rust variant name",
+                case.tag
+            ));
+        }
+        if case.variant == CATCH_ALL_VARIANT || !seen.insert(case.variant.clone()) {
+            return Err(format!(
+                "tag {:?} gives a duplicate variant name {}",
+                case.tag, case.variant
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn collect_enums(doc: &Value) -> Result<Vec<StringEnum>, NormalizeError> {
+    let schemas = doc["components"]["schemas"].as_object().expect("checked");
+    let mut enums = Vec::new();
+    for (name, schema) in schemas {
+        if schema_kind(schema) != "enum" {
+            continue;
+        }
+        let location = format!("components.schemas.{name}");
+        let mut seen = HashSet::new();
+        let mut values = Vec::new();
+        for value in schema["enum"].as_array().expect("checked") {
+            let value = value.as_str().expect("checked").to_owned();
+            let variant = value.to_upper_camel_case();
+            if !variant.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                return fail(
+                    location,
+                    format!("value {value:?} gives no valid Rust variant name"),
+                );
+            }
+            if variant == CATCH_ALL_VARIANT || !seen.insert(variant.clone()) {
+                return fail(
+                    location,
+                    format!("value {value:?} gives a duplicate variant name {variant}"),
+                );
+            }
+            values.push(EnumValue { value, variant });
+        }
+        enums.push(StringEnum {
+            name: name.clone(),
+            rust_name: rust_type_name(name),
+            values,
+            doc: doc_text(schema),
+        });
+    }
+    Ok(enums)
+}
+
+/// Members used only inside unions lose the tag property: the union writes and reads it.
+fn strip_member_tags(doc: &mut Value, unions: &[Union]) -> Result<(), NormalizeError> {
+    let mut strip: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for union in unions {
+        for case in &union.cases {
+            if !case.member_keeps_tag {
+                strip
+                    .entry(&case.member)
+                    .or_default()
+                    .insert(&union.property);
+            }
+        }
+    }
+    let schemas = doc["components"]["schemas"]
+        .as_object_mut()
+        .expect("checked");
+    for (member, properties) in strip {
+        let schema = schemas.get_mut(member).expect("members exist");
+        for property in properties {
+            if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+                props.shift_remove(property);
+            }
+            if let Some(required) = schema.get_mut("required").and_then(Value::as_array_mut) {
+                required.retain(|r| r != property);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn normalize_operations(
+    doc: &mut Value,
+    options: &Options,
+) -> Result<(Vec<Operation>, Vec<String>), NormalizeError> {
+    let default_security = doc.get("security").cloned();
+    let schemas = doc["components"]["schemas"].clone();
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return fail("paths", "missing or not an object");
+    };
+    let mut operations = Vec::new();
+    let mut omitted = Vec::new();
+    let mut rust_names: HashMap<String, String> = HashMap::new();
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            return fail(format!("paths.{path}"), "path item is not an object");
+        };
+        if item.contains_key("$ref") {
+            return fail(format!("paths.{path}"), "path item $ref is not supported");
+        }
+        let shared_params = item
+            .get("parameters")
+            .cloned()
+            .unwrap_or(Value::Array(vec![]));
+        let methods: Vec<String> = item
+            .keys()
+            .filter(|k| HttpMethod::parse(k).is_some())
+            .cloned()
+            .collect();
+        for key in methods {
+            let method = HttpMethod::parse(&key).expect("filtered");
+            let location = format!("{} {path}", method.as_str());
+            let op = item.get_mut(&key).expect("listed").as_object_mut();
+            let Some(op) = op else {
+                return fail(location, "operation is not an object");
+            };
+            let Some(id) = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+            else {
+                return fail(location, "no operationId");
+            };
+            let unstable = op
+                .get("x-portone-unstable")
+                .is_some_and(|v| v != &Value::Bool(false));
+            if unstable && !options.unstable {
+                item.shift_remove(&key);
+                omitted.push(id);
+                continue;
+            }
+            let operation = normalize_operation(
+                &location,
+                path,
+                method,
+                &id,
+                op,
+                &shared_params,
+                &schemas,
+                default_security.as_ref(),
+                unstable,
+            )?;
+            if let Some(other) = rust_names.insert(operation.rust_name.clone(), id.clone()) {
+                return fail(
+                    location,
+                    format!(
+                        "method name {} collides with operation {other}",
+                        operation.rust_name
+                    ),
+                );
+            }
+            operations.push(operation);
+        }
+        if !item.keys().any(|k| HttpMethod::parse(k).is_some()) {
+            item.clear();
+        }
+    }
+    paths.retain(|_, item| item.as_object().is_some_and(|o| !o.is_empty()));
+    Ok((operations, omitted))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn normalize_operation(
+    location: &str,
+    path: &str,
+    method: HttpMethod,
+    id: &str,
+    op: &mut Map<String, Value>,
+    shared_params: &Value,
+    schemas: &Value,
+    default_security: Option<&Value>,
+    unstable: bool,
+) -> Result<Operation, NormalizeError> {
+    // Parameters: path-level ones first, overridden by operation-level ones of the same name.
+    let mut params: Vec<Value> = shared_params.as_array().cloned().unwrap_or_default();
+    for p in op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+    {
+        params.retain(|q| !(q.get("name") == p.get("name") && q.get("in") == p.get("in")));
+        params.push(p);
+    }
+    let mut query_body: Option<(Value, bool)> = None;
+    let mut kept = Vec::new();
+    let mut query_params = Vec::new();
+    let mut declared_path_params = Vec::new();
+    for param in params {
+        if param.get("$ref").is_some() {
+            return fail(location, "parameter $ref is not supported");
+        }
+        let name = param
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let place = param
+            .get("in")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let required = param
+            .get("required")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        if let Some(content) = param.get("content") {
+            let schema = content.pointer("/application~1json/schema");
+            match (place.as_str(), name.as_str(), schema) {
+                ("query", "requestBody", Some(schema)) => {
+                    query_body = Some((schema.clone(), required));
+                    continue;
+                }
+                _ => {
+                    return fail(
+                        location,
+                        format!(
+                            "parameter {name} ({place}) uses `content`; only the JSON `requestBody` query parameter may"
+                        ),
+                    );
+                }
+            }
+        }
+        let Some(schema) = param.get("schema") else {
+            return fail(
+                location,
+                format!("parameter {name} has neither `schema` nor `content`"),
+            );
+        };
+        let mut schema = schema.clone();
+        clean_schema(&format!("{location} parameter {name}"), &mut schema, false)?;
+        match place.as_str() {
+            "path" => declared_path_params.push(name.clone()),
+            "query" => query_params.push(QueryParam {
+                name: name.clone(),
+                required,
+            }),
+            "header" => {}
+            other => {
+                return fail(
+                    location,
+                    format!("parameter {name} in {other:?} is not supported"),
+                );
+            }
+        }
+        kept.push(param);
+    }
+    op.insert("parameters".into(), Value::Array(kept));
+
+    let path_params = template_params(path);
+    for p in &path_params {
+        if !declared_path_params.contains(p) {
+            return fail(location, format!("path parameter {{{p}}} is not declared"));
+        }
+    }
+    if let Some(p) = declared_path_params
+        .iter()
+        .find(|p| !path_params.contains(p))
+    {
+        return fail(
+            location,
+            format!("parameter {p} is declared in path but not in the template"),
+        );
+    }
+
+    // Request body.
+    let body_schema = op.get("requestBody").map(|body| {
+        let schema = body.pointer("/content/application~1json/schema").cloned();
+        let required = body
+            .get("required")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        (schema, required)
+    });
+    let body = match (body_schema, query_body) {
+        (None, None) => None,
+        (Some((None, _)), _) => return fail(location, "request body is not application/json"),
+        (Some((Some(schema), required)), query) => {
+            if query
+                .as_ref()
+                .is_some_and(|(query_schema, _)| query_schema != &schema)
+            {
+                return fail(
+                    location,
+                    "`requestBody` query parameter and request body have different schemas",
+                );
+            }
+            // A GET can never carry a body: PortOne reads it from the query string.
+            let in_query = query.is_some() || method == HttpMethod::Get;
+            Some((schema, required, in_query))
+        }
+        (None, Some((schema, required))) => {
+            op.insert(
+                "requestBody".into(),
+                serde_json::json!({
+                    "content": {"application/json": {"schema": schema}},
+                    "required": required,
+                }),
+            );
+            Some((schema, required, true))
+        }
+    };
+    let body = match body {
+        None => None,
+        Some((schema, required, in_query)) => {
+            let Some(name) = ref_target(&schema) else {
+                return fail(location, "request body schema is not a component $ref");
+            };
+            let has_store_id = schemas[name].pointer("/properties/storeId").is_some();
+            Some(RequestBody {
+                schema: name.to_owned(),
+                required,
+                placement: if in_query {
+                    BodyPlacement::Query
+                } else {
+                    BodyPlacement::Json
+                },
+                has_store_id,
+            })
+        }
+    };
+
+    let success = success_body(location, op)?;
+    let error_schema = op
+        .get("x-portone-error")
+        .and_then(ref_target)
+        .map(str::to_owned);
+    let authenticated = match op.get("security").or(default_security) {
+        Some(Value::Array(reqs)) => !reqs.is_empty(),
+        _ => false,
+    };
+    if unstable {
+        let text = match op.get("description").and_then(Value::as_str) {
+            Some(d) => format!("{UNSTABLE_NOTE}\n\n{d}"),
+            None => UNSTABLE_NOTE.to_owned(),
+        };
+        op.insert("description".into(), Value::String(text));
+    }
+    Ok(Operation {
+        id: id.to_owned(),
+        rust_name: rust_method_name(id),
+        method,
+        path: path.to_owned(),
+        path_params,
+        query_params,
+        body,
+        success,
+        error_schema,
+        category: op
+            .get("x-portone-category")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        authenticated,
+        unstable,
+        summary: op.get("summary").and_then(Value::as_str).map(str::to_owned),
+    })
+}
+
+fn template_params(path: &str) -> Vec<String> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|s| s.split_once('}').map(|(name, _)| name.to_owned()))
+        .collect()
+}
+
+fn success_body(location: &str, op: &Map<String, Value>) -> Result<SuccessBody, NormalizeError> {
+    let Some(responses) = op.get("responses").and_then(Value::as_object) else {
+        return fail(location, "no responses");
+    };
+    let Some((_, response)) = responses.iter().find(|(code, _)| code.starts_with('2')) else {
+        return fail(location, "no 2xx response");
+    };
+    let Some(content) = response.get("content").and_then(Value::as_object) else {
+        return Ok(SuccessBody::Empty);
+    };
+    if let Some(media) = content.get("application/json") {
+        return match media.get("schema").and_then(ref_target) {
+            Some(name) => Ok(SuccessBody::Json(name.to_owned())),
+            None => fail(location, "success response schema is not a component $ref"),
+        };
+    }
+    match content.keys().next() {
+        Some(media_type) => Ok(SuccessBody::Bytes(media_type.clone())),
+        None => Ok(SuccessBody::Empty),
+    }
+}

@@ -1,0 +1,89 @@
+//! The `ClientHooks` implementation: wire rules for every request, then the facade's
+//! middleware (auth, `storeId` defaults, retries, tracing) if one is installed.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use progenitor_upstream::{ClientHooks, ClientInfo, Error, OperationInfo};
+
+use crate::Client;
+use crate::operations::{self, Operation};
+
+/// A boxed, sendable future.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Runs around every request of a [`Client`]; implemented by `portone-client`.
+pub trait Middleware: Send + Sync + fmt::Debug {
+    /// Adjusts a request after the wire rules were applied. An `Err` aborts the call with
+    /// [`Error::Custom`] holding the message.
+    fn prepare<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        operation: &'static Operation,
+    ) -> BoxFuture<'a, Result<(), String>>;
+
+    /// Sends the request (possibly several times).
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: reqwest::Request,
+        operation: &'static Operation,
+    ) -> BoxFuture<'a, reqwest::Result<reqwest::Response>>;
+}
+
+/// The generated client's inner value: the optional middleware.
+#[derive(Clone, Debug, Default)]
+pub struct Hooks {
+    middleware: Option<Arc<dyn Middleware>>,
+}
+
+impl Hooks {
+    /// Hooks that run `middleware` around every request.
+    pub fn new(middleware: Arc<dyn Middleware>) -> Hooks {
+        Hooks {
+            middleware: Some(middleware),
+        }
+    }
+}
+
+fn operation_for(info: &OperationInfo) -> Option<&'static Operation> {
+    operations::find(info.operation_id)
+}
+
+impl ClientHooks<Hooks> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        let Some(operation) = operation_for(info) else {
+            return Err(Error::InvalidRequest(format!(
+                "operation {} is not in the generated operation table",
+                info.operation_id
+            )));
+        };
+        crate::wire::apply(request, operation).map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        if let Some(middleware) = &self.inner().middleware {
+            middleware
+                .prepare(request, operation)
+                .await
+                .map_err(Error::Custom)?;
+        }
+        Ok(())
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        match (&self.inner().middleware, operation_for(info)) {
+            (Some(middleware), Some(operation)) => {
+                middleware.execute(self.client(), request, operation).await
+            }
+            _ => self.client().execute(request).await,
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! Support for the workspace tests: probes that decode JSON as a generated type chosen by
+//! name (emitted by the build script for every union and enum of the spec), the spec the
+//! client was generated from, and a raw HTTP server that records requests byte for byte.
+
+#![forbid(unsafe_code)]
+
+pub mod raw_server;
+
+use portone_gen::open::{OpenEnum, OpenUnion};
+use serde_json::Value;
+
+include!(concat!(env!("OUT_DIR"), "/probes.rs"));
+
+/// How a JSON value decoded as a union type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    /// The tag (union) or value (enum) of the decoded variant.
+    pub tag: String,
+    /// Whether it landed in the catch-all variant.
+    pub unrecognized: bool,
+    /// The value serialized back.
+    pub reserialized: Value,
+}
+
+/// One call made by `call_query_body_operations`.
+#[derive(Debug, Clone)]
+pub struct QueryBodyCall {
+    /// `operationId`.
+    pub operation: &'static str,
+    /// The body given, as JSON.
+    pub body: Value,
+    /// The client's error, if any (the test server's answers need not decode).
+    pub error: Option<String>,
+}
+
+/// Decodes JSON as one generated type.
+pub type Probe = fn(&str) -> Result<Decoded, String>;
+
+/// A union type and its probe.
+pub struct UnionProbe {
+    /// Component name.
+    pub name: &'static str,
+    /// Decodes JSON as this union.
+    pub decode: Probe,
+}
+
+/// An enum type and its probe.
+pub struct EnumProbe {
+    /// Component name.
+    pub name: &'static str,
+    /// Decodes JSON as this enum.
+    pub decode: Probe,
+}
+
+/// Decodes `json` as `U`.
+pub fn probe_union<U: OpenUnion>(json: &str) -> Result<Decoded, String> {
+    let value: U = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    Ok(Decoded {
+        tag: value.tag().to_owned(),
+        unrecognized: value.is_unrecognized(),
+        reserialized: serde_json::to_value(&value).map_err(|e| e.to_string())?,
+    })
+}
+
+/// Decodes `json` as `E`.
+pub fn probe_enum<E: OpenEnum>(json: &str) -> Result<Decoded, String> {
+    let value: E = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    Ok(Decoded {
+        tag: value.as_str().to_owned(),
+        unrecognized: value.is_unrecognized(),
+        reserialized: serde_json::to_value(&value).map_err(|e| e.to_string())?,
+    })
+}
+
+/// The published spec the client was generated from.
+pub fn spec() -> portone_openapi::Spec {
+    portone_openapi::Spec::from_path(SPEC_PATH.as_ref()).expect("the spec the build used")
+}
+
+/// The normalized spec, with unstable operations when the `unstable` feature is on.
+pub fn normalized() -> portone_openapi::Normalized {
+    let options = portone_openapi::Options {
+        unstable: cfg!(feature = "unstable"),
+    };
+    portone_openapi::normalize(&spec(), &options).expect("the build normalized it")
+}

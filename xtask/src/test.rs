@@ -1,0 +1,120 @@
+//! `cargo xtask test`: everything CI checks, in one command.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Instant;
+
+use portone_openapi::source::{self, SPEC_OVERRIDE_ENV};
+use portone_openapi::{Spec, SpecLock};
+
+use crate::fetch::{self, FetchArgs};
+use crate::workspace_root;
+
+/// Directory of older specs the generator must also handle.
+pub const HISTORY_ENV: &str = "PORTONE_OPENAPI_HISTORY";
+
+#[derive(clap::Args, Debug)]
+pub struct TestArgs {
+    /// Skip `cargo fmt --check` and clippy.
+    #[arg(long)]
+    pub no_lint: bool,
+    /// Skip generating and testing against the history specs.
+    #[arg(long)]
+    pub no_history: bool,
+}
+
+fn cargo() -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(workspace_root());
+    cmd.env_remove(SPEC_OVERRIDE_ENV);
+    cmd
+}
+
+fn step(name: &str, mut cmd: Command) -> Result<(), String> {
+    eprintln!("\n==> {name}");
+    let start = Instant::now();
+    let status = cmd
+        .status()
+        .map_err(|e| format!("{name}: cannot run cargo: {e}"))?;
+    eprintln!("<== {name}: {:.1}s", start.elapsed().as_secs_f64());
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{name} failed ({status})"))
+    }
+}
+
+/// Makes sure the pinned spec is materialized (fetching it if missing or stale).
+pub fn ensure_spec() -> Result<(), String> {
+    let lock = SpecLock::read(&source::lock_path()).map_err(|e| e.to_string())?;
+    let current = Spec::from_path(&source::materialized_spec_path());
+    if current.is_ok_and(|spec| lock.verify(&spec).is_ok()) {
+        return Ok(());
+    }
+    fetch::run(&FetchArgs::default()).map(|_| ())
+}
+
+/// The history specs: `$PORTONE_OPENAPI_HISTORY`, else `../shared/openapi/history`.
+fn history_specs() -> Vec<PathBuf> {
+    let dir = match std::env::var_os(HISTORY_ENV) {
+        Some(dir) => PathBuf::from(dir),
+        None => workspace_root().join("../shared/openapi/history"),
+    };
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    specs.sort();
+    specs
+}
+
+pub fn run(args: &TestArgs) -> Result<(), String> {
+    let start = Instant::now();
+    ensure_spec()?;
+    if !args.no_lint {
+        let mut fmt = cargo();
+        fmt.args(["fmt", "--all", "--check"]);
+        step("cargo fmt --check", fmt)?;
+    }
+    if !args.no_history {
+        let specs = history_specs();
+        if specs.is_empty() {
+            eprintln!(
+                "warning: no history specs found (set {HISTORY_ENV} to a directory of older specs); \
+                 regeneration against older specs was NOT tested"
+            );
+        }
+        for spec in specs {
+            let mut cmd = cargo();
+            cmd.env(SPEC_OVERRIDE_ENV, &spec);
+            cmd.args(["test", "-p", "portone-tests", "--all-features"]);
+            step(&format!("tests against {}", spec.display()), cmd)?;
+        }
+    }
+    if !args.no_lint {
+        let mut clippy = cargo();
+        clippy.args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ]);
+        step("cargo clippy", clippy)?;
+    }
+    let mut all = cargo();
+    all.args(["test", "--workspace", "--all-features"]);
+    step("cargo test --workspace --all-features", all)?;
+    let mut stable = cargo();
+    stable.args(["test", "-p", "portone-gen"]);
+    step("cargo test -p portone-gen (stable operations only)", stable)?;
+    eprintln!(
+        "\nall checks passed in {:.0}s",
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
