@@ -25,6 +25,11 @@ pub enum LoadError {
         "no PortOne OpenAPI spec at {0}: run `cargo xtask fetch` (offline: `cargo xtask fetch --from PATH`)"
     )]
     NotMaterialized(std::path::PathBuf),
+    /// `PORTONE_OPENAPI_SPEC` names a file that does not exist.
+    #[error(
+        "PORTONE_OPENAPI_SPEC={0} does not exist (build scripts run in the crate directory: use an absolute path)"
+    )]
+    OverrideMissing(std::path::PathBuf),
     /// The spec could not be read or is not the pinned one.
     #[error(transparent)]
     Spec(#[from] SpecError),
@@ -47,7 +52,11 @@ pub fn build_spec_path() -> (std::path::PathBuf, bool) {
 pub fn load_for_build(options: &Options) -> Result<(Spec, Normalized), LoadError> {
     let (path, locked) = build_spec_path();
     if !path.exists() {
-        return Err(LoadError::NotMaterialized(path));
+        return Err(if locked {
+            LoadError::NotMaterialized(path)
+        } else {
+            LoadError::OverrideMissing(path)
+        });
     }
     let spec = Spec::from_path(&path)?;
     if locked {
