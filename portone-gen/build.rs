@@ -1,19 +1,14 @@
-//! Generates the PortOne client from the normalized spec (see `portone-openapi`).
+//! Generates the PortOne client from the normalized spec (see `portone_openapi::codegen`).
 //!
 //! Writes to `OUT_DIR`:
 //! - `client.rs`: progenitor's output (positional methods, typify types);
 //! - `open_types.rs`: every string enum and discriminated union as an open type;
 //! - `operations.rs`: the operation table used by the hooks and the facade.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
-use portone_openapi::{ApiModel, Options, StringEnum, Union};
-use proc_macro2::TokenStream;
-use progenitor_impl::{
-    GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl,
-};
-use quote::{format_ident, quote};
+use portone_openapi::codegen::{Generated, generate};
+use portone_openapi::{Options, source};
 
 fn main() {
     if let Err(message) = run() {
@@ -25,231 +20,30 @@ fn main() {
 
 fn run() -> Result<(), String> {
     let (spec_path, locked) = portone_openapi::build_spec_path();
-    println!(
-        "cargo::rerun-if-env-changed={}",
-        portone_openapi::source::SPEC_OVERRIDE_ENV
-    );
+    println!("cargo::rerun-if-env-changed={}", source::SPEC_OVERRIDE_ENV);
     println!("cargo::rerun-if-changed={}", spec_path.display());
     if locked {
-        println!(
-            "cargo::rerun-if-changed={}",
-            portone_openapi::source::lock_path().display()
-        );
+        println!("cargo::rerun-if-changed={}", source::lock_path().display());
     }
     let options = Options {
         unstable: std::env::var_os("CARGO_FEATURE_UNSTABLE").is_some(),
     };
     let (spec, normalized) =
         portone_openapi::load_for_build(&options).map_err(|e| e.to_string())?;
-    let model = normalized.model;
-    let openapi: openapiv3::OpenAPI = serde_json::from_value(normalized.spec)
-        .map_err(|e| format!("normalized spec is not valid OpenAPI 3.0: {e}"))?;
-
-    let mut settings = GenerationSettings::new();
-    settings
-        .with_interface(InterfaceStyle::Positional)
-        .with_tag(TagStyle::Merged)
-        .with_inner_type(quote!(crate::Hooks))
-        .with_hooks(HooksMode::Expected)
-        .with_derive("PartialEq");
-    for e in &model.enums {
-        settings.with_replacement(
-            &e.rust_name,
-            format!("crate::types::{}", e.rust_name),
-            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
-        );
-    }
-    for u in &model.unions {
-        settings.with_replacement(
-            &u.rust_name,
-            format!("crate::types::{}", u.rust_name),
-            [].into_iter(),
-        );
-    }
-    let mut generator = Generator::new(&settings);
-    let client = generator
-        .generate_tokens(&openapi)
-        .map_err(|e| format!("progenitor failed on {}: {e}", spec.origin))?;
-    let client_file: syn::File =
-        syn::parse2(client).map_err(|e| format!("progenitor produced unparsable code: {e}"))?;
-    check_methods(&client_file, &model)?;
+    let generated = generate(&normalized).map_err(|e| format!("{}: {e}", spec.origin))?;
 
     let out_dir = std::env::var("OUT_DIR").map_err(|e| e.to_string())?;
     let out = Path::new(&out_dir);
-    write(&out.join("client.rs"), prettyplease::unparse(&client_file))?;
-    write(
-        &out.join("open_types.rs"),
-        format_tokens(open_types(&model))?,
-    )?;
-    write(
-        &out.join("operations.rs"),
-        format_tokens(operation_table(&model))?,
-    )?;
-
-    println!(
-        "cargo::rustc-env=PORTONE_SPEC_VERSION={}",
-        model.info_version
-    );
+    for (name, file) in [
+        ("client.rs", &generated.client),
+        ("open_types.rs", &generated.open_types),
+        ("operations.rs", &generated.operations),
+    ] {
+        let path = out.join(name);
+        std::fs::write(&path, Generated::text(file))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    println!("cargo::rustc-env=PORTONE_SPEC_VERSION={}", normalized.model.info_version);
     println!("cargo::rustc-env=PORTONE_SPEC_SHA256={}", spec.sha256);
     Ok(())
-}
-
-fn write(path: &Path, text: String) -> Result<(), String> {
-    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
-fn format_tokens(tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|e| format!("generated unparsable code: {e}"))?;
-    Ok(prettyplease::unparse(&file))
-}
-
-/// The generated methods must be exactly the operations of the model (names included),
-/// since the hooks look operations up by method name.
-fn check_methods(file: &syn::File, model: &ApiModel) -> Result<(), String> {
-    let mut generated = BTreeSet::new();
-    for item in &file.items {
-        if let syn::Item::Impl(imp) = item {
-            let is_client =
-                matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
-            if is_client && imp.trait_.is_none() {
-                for item in &imp.items {
-                    if let syn::ImplItem::Fn(f) = item
-                        && f.sig.asyncness.is_some()
-                    {
-                        generated.insert(f.sig.ident.to_string());
-                    }
-                }
-            }
-        }
-    }
-    let expected: BTreeSet<String> = model
-        .operations
-        .iter()
-        .map(|o| o.rust_name.clone())
-        .collect();
-    if generated != expected {
-        let missing: Vec<_> = expected.difference(&generated).collect();
-        let extra: Vec<_> = generated.difference(&expected).collect();
-        return Err(format!(
-            "generated methods differ from the spec's operations: missing {missing:?}, unexpected {extra:?}"
-        ));
-    }
-    Ok(())
-}
-
-fn doc_attr(doc: Option<&str>) -> TokenStream {
-    match doc {
-        Some(text) => quote!(#[doc = #text]),
-        None => quote!(),
-    }
-}
-
-fn open_types(model: &ApiModel) -> TokenStream {
-    let enums = model.enums.iter().map(open_enum);
-    let unions = model.unions.iter().map(open_union);
-    quote! {
-        #(#enums)*
-        #(#unions)*
-    }
-}
-
-fn open_enum(e: &StringEnum) -> TokenStream {
-    let name = format_ident!("{}", e.rust_name);
-    let doc = doc_attr(e.doc.as_deref());
-    let variants = e.values.iter().map(|v| {
-        let variant = format_ident!("{}", v.variant);
-        let value = &v.value;
-        quote!(#variant = #value)
-    });
-    quote! {
-        crate::open_enum! {
-            #doc
-            #name { #(#variants),* }
-        }
-    }
-}
-
-fn open_union(u: &Union) -> TokenStream {
-    let name = format_ident!("{}", u.rust_name);
-    let doc = doc_attr(u.doc.as_deref());
-    let property = &u.property;
-    let cases = u.cases.iter().map(|c| {
-        let variant = format_ident!("{}", c.variant);
-        let member = format_ident!("{}", c.member_rust);
-        let tag = &c.tag;
-        let keep = format_ident!("{}", if c.member_keeps_tag { "keep" } else { "strip" });
-        quote!(#variant(#member) = #tag, #keep)
-    });
-    quote! {
-        crate::open_union! {
-            #doc
-            #name, tag = #property { #(#cases),* }
-        }
-    }
-}
-
-fn operation_table(model: &ApiModel) -> TokenStream {
-    let entries = model.operations.iter().map(|op| {
-        let id = &op.id;
-        let method_name = &op.rust_name;
-        let http_method = op.method.as_str();
-        let path = &op.path;
-        let category = option_str(op.category.as_deref());
-        let body = match &op.body {
-            Some(b) => {
-                let type_name = portone_openapi::rust_type_name(&b.schema);
-                let required = b.required;
-                let in_query = op.body_in_query();
-                let has_store_id = b.has_store_id;
-                quote!(Some(BodyInfo { type_name: #type_name, required: #required, in_query: #in_query, has_store_id: #has_store_id }))
-            }
-            None => quote!(None),
-        };
-        let store_id_query = op.has_store_id_query();
-        let authenticated = op.authenticated;
-        let unstable = op.unstable;
-        let error_type = option_str(op.error_schema.as_deref().map(portone_openapi::rust_type_name).as_deref());
-        quote! {
-            Operation {
-                id: #id,
-                method_name: #method_name,
-                http_method: #http_method,
-                path: #path,
-                category: #category,
-                body: #body,
-                store_id_query: #store_id_query,
-                authenticated: #authenticated,
-                unstable: #unstable,
-                error_type: #error_type,
-            }
-        }
-    });
-    let arms = model.operations.iter().enumerate().map(|(i, op)| {
-        let name = &op.rust_name;
-        quote!(#name => Some(#i),)
-    });
-    let omitted = &model.omitted_unstable;
-    quote! {
-        /// Every generated operation, in spec order.
-        pub static OPERATIONS: &[Operation] = &[#(#entries),*];
-
-        /// `operationId`s of the `x-portone-unstable` operations left out of this build
-        /// (enable the `unstable` feature to get them).
-        pub static OMITTED_UNSTABLE: &[&str] = &[#(#omitted),*];
-
-        fn index_of(method_name: &str) -> Option<usize> {
-            match method_name {
-                #(#arms)*
-                _ => None,
-            }
-        }
-    }
-}
-
-fn option_str(value: Option<&str>) -> TokenStream {
-    match value {
-        Some(v) => quote!(Some(#v)),
-        None => quote!(None),
-    }
 }

@@ -6,6 +6,8 @@
 
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "codegen")]
+pub mod codegen;
 pub mod model;
 pub mod normalize;
 pub mod sample;

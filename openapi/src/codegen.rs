@@ -1,0 +1,224 @@
+//! Runs progenitor over a normalized spec (feature `codegen`): the code `portone-gen`'s build
+//! script writes, also available to `xtask` (e.g. to derive the API surface of any spec).
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use progenitor_impl::{
+    GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl,
+};
+use quote::{format_ident, quote};
+
+use crate::{ApiModel, Normalized, StringEnum, Union};
+
+/// The generated sources of `portone-gen`.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// progenitor's output: `types` module, `Client` and its methods.
+    pub client: syn::File,
+    /// Every string enum and discriminated union, as `open_enum!` / `open_union!` invocations.
+    pub open_types: syn::File,
+    /// The operation table (`OPERATIONS`, `OMITTED_UNSTABLE`, `index_of`).
+    pub operations: syn::File,
+}
+
+impl Generated {
+    /// Source text of one of the files, formatted.
+    pub fn text(file: &syn::File) -> String {
+        prettyplease::unparse(file)
+    }
+}
+
+/// Generates the client for `normalized`.
+pub fn generate(normalized: &Normalized) -> Result<Generated, String> {
+    let model = &normalized.model;
+    let openapi: openapiv3::OpenAPI = serde_json::from_value(normalized.spec.clone())
+        .map_err(|e| format!("normalized spec is not valid OpenAPI 3.0: {e}"))?;
+
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Positional)
+        .with_tag(TagStyle::Merged)
+        .with_inner_type(quote!(crate::Hooks))
+        .with_hooks(HooksMode::Expected)
+        .with_derive("PartialEq");
+    for e in &model.enums {
+        settings.with_replacement(
+            &e.rust_name,
+            format!("crate::types::{}", e.rust_name),
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    }
+    for u in &model.unions {
+        settings.with_replacement(
+            &u.rust_name,
+            format!("crate::types::{}", u.rust_name),
+            [].into_iter(),
+        );
+    }
+    let mut generator = Generator::new(&settings);
+    let client = generator
+        .generate_tokens(&openapi)
+        .map_err(|e| format!("progenitor failed: {e}"))?;
+    let client = parse(client, "progenitor")?;
+    check_methods(&client, model)?;
+    Ok(Generated {
+        client,
+        open_types: parse(open_types(model), "open types")?,
+        operations: parse(operation_table(model), "operation table")?,
+    })
+}
+
+fn parse(tokens: TokenStream, what: &str) -> Result<syn::File, String> {
+    syn::parse2(tokens).map_err(|e| format!("{what} produced unparsable code: {e}"))
+}
+
+/// The generated methods must be exactly the operations of the model (names included),
+/// since the hooks look operations up by method name.
+fn check_methods(file: &syn::File, model: &ApiModel) -> Result<(), String> {
+    let mut generated = BTreeSet::new();
+    for item in &file.items {
+        if let syn::Item::Impl(imp) = item {
+            let is_client =
+                matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
+            if is_client && imp.trait_.is_none() {
+                for item in &imp.items {
+                    if let syn::ImplItem::Fn(f) = item
+                        && f.sig.asyncness.is_some()
+                    {
+                        generated.insert(f.sig.ident.to_string());
+                    }
+                }
+            }
+        }
+    }
+    let expected: BTreeSet<String> = model
+        .operations
+        .iter()
+        .map(|o| o.rust_name.clone())
+        .collect();
+    if generated != expected {
+        let missing: Vec<_> = expected.difference(&generated).collect();
+        let extra: Vec<_> = generated.difference(&expected).collect();
+        return Err(format!(
+            "generated methods differ from the spec's operations: missing {missing:?}, unexpected {extra:?}"
+        ));
+    }
+    Ok(())
+}
+
+fn doc_attr(doc: Option<&str>) -> TokenStream {
+    match doc {
+        Some(text) => quote!(#[doc = #text]),
+        None => quote!(),
+    }
+}
+
+fn open_types(model: &ApiModel) -> TokenStream {
+    let enums = model.enums.iter().map(open_enum);
+    let unions = model.unions.iter().map(open_union);
+    quote! {
+        #(#enums)*
+        #(#unions)*
+    }
+}
+
+fn open_enum(e: &StringEnum) -> TokenStream {
+    let name = format_ident!("{}", e.rust_name);
+    let doc = doc_attr(e.doc.as_deref());
+    let variants = e.values.iter().map(|v| {
+        let variant = format_ident!("{}", v.variant);
+        let value = &v.value;
+        quote!(#variant = #value)
+    });
+    quote! {
+        crate::open_enum! {
+            #doc
+            #name { #(#variants),* }
+        }
+    }
+}
+
+fn open_union(u: &Union) -> TokenStream {
+    let name = format_ident!("{}", u.rust_name);
+    let doc = doc_attr(u.doc.as_deref());
+    let property = &u.property;
+    let cases = u.cases.iter().map(|c| {
+        let variant = format_ident!("{}", c.variant);
+        let member = format_ident!("{}", c.member_rust);
+        let tag = &c.tag;
+        let keep = format_ident!("{}", if c.member_keeps_tag { "keep" } else { "strip" });
+        quote!(#variant(#member) = #tag, #keep)
+    });
+    quote! {
+        crate::open_union! {
+            #doc
+            #name, tag = #property { #(#cases),* }
+        }
+    }
+}
+
+fn operation_table(model: &ApiModel) -> TokenStream {
+    let entries = model.operations.iter().map(|op| {
+        let id = &op.id;
+        let method_name = &op.rust_name;
+        let http_method = op.method.as_str();
+        let path = &op.path;
+        let category = option_str(op.category.as_deref());
+        let body = match &op.body {
+            Some(b) => {
+                let type_name = crate::rust_type_name(&b.schema);
+                let required = b.required;
+                let in_query = op.body_in_query();
+                let has_store_id = b.has_store_id;
+                quote!(Some(BodyInfo { type_name: #type_name, required: #required, in_query: #in_query, has_store_id: #has_store_id }))
+            }
+            None => quote!(None),
+        };
+        let store_id_query = op.has_store_id_query();
+        let authenticated = op.authenticated;
+        let unstable = op.unstable;
+        let error_type = option_str(op.error_schema.as_deref().map(crate::rust_type_name).as_deref());
+        quote! {
+            Operation {
+                id: #id,
+                method_name: #method_name,
+                http_method: #http_method,
+                path: #path,
+                category: #category,
+                body: #body,
+                store_id_query: #store_id_query,
+                authenticated: #authenticated,
+                unstable: #unstable,
+                error_type: #error_type,
+            }
+        }
+    });
+    let arms = model.operations.iter().enumerate().map(|(i, op)| {
+        let name = &op.rust_name;
+        quote!(#name => Some(#i),)
+    });
+    let omitted = &model.omitted_unstable;
+    quote! {
+        /// Every generated operation, in spec order.
+        pub static OPERATIONS: &[Operation] = &[#(#entries),*];
+
+        /// `operationId`s of the `x-portone-unstable` operations left out of this build
+        /// (enable the `unstable` feature to get them).
+        pub static OMITTED_UNSTABLE: &[&str] = &[#(#omitted),*];
+
+        fn index_of(method_name: &str) -> Option<usize> {
+            match method_name {
+                #(#arms)*
+                _ => None,
+            }
+        }
+    }
+}
+
+fn option_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    }
+}

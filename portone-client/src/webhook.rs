@@ -1,0 +1,1 @@
+//! Verifying and decoding PortOne webhooks (Standard Webhooks).

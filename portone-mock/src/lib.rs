@@ -1,0 +1,3 @@
+//! A spec-driven local PortOne V2 server.
+
+#![forbid(unsafe_code)]

@@ -1,0 +1,3 @@
+//! `cargo run -p portone-mock -- --spec PATH [--port N]`
+
+fn main() {}
