@@ -8,10 +8,13 @@
 
 #[cfg(feature = "codegen")]
 pub mod codegen;
+pub mod diff;
 pub mod model;
 pub mod normalize;
 pub mod sample;
 pub mod source;
+#[cfg(feature = "codegen")]
+pub mod surface;
 
 pub use model::*;
 pub use normalize::{

@@ -1,0 +1,1 @@
+//! Semantic diff of two specs, classified for Rust SDK users.

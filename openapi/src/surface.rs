@@ -1,0 +1,1 @@
+//! The API surface of the generated client: a compact, deterministic manifest.
