@@ -12,7 +12,7 @@ use quote::{format_ident, quote};
 use crate::{ApiModel, Normalized, StringEnum, Union};
 
 /// The generated sources of `portone-gen`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Generated {
     /// progenitor's output: `types` module, `Client` and its methods.
     pub client: syn::File,
