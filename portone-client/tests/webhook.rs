@@ -513,9 +513,12 @@ fn duplicated_headers_are_rejected() {
             "{err:?}"
         );
 
-        let mut list = as_pairs(&headers);
-        let upper = name.to_uppercase();
-        list.insert(i, (upper.leak(), "other"));
+        // In a list of pairs, with another spelling of the name.
+        let mut list: Vec<(String, &str)> = as_pairs(&headers)
+            .into_iter()
+            .map(|(n, v)| (n.to_owned(), v))
+            .collect();
+        list.insert(i, (name.to_uppercase(), "other"));
         let err = verifier.verify_at(at(TS), &body, &list).unwrap_err();
         assert_eq!(
             err.to_string(),
