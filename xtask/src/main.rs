@@ -2,8 +2,11 @@
 
 #![forbid(unsafe_code)]
 
+mod diff;
 mod fetch;
+mod surface;
 mod test;
+mod update_spec;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,6 +27,13 @@ struct Cli {
 enum Command {
     /// Materialize the spec (from PortOne's URL by default) and check it against the lock.
     Fetch(fetch::FetchArgs),
+    /// Compare two specs: a Markdown report of the changes, classified for Rust SDK users.
+    Diff(diff::DiffArgs),
+    /// Print the API-surface manifest (what the generated client exposes) of a spec.
+    Surface(surface::SurfaceArgs),
+    /// Take a new spec: show the diff report, pin it, regenerate, leave the surface snapshot
+    /// pending review, and say what to run next.
+    UpdateSpec(update_spec::UpdateSpecArgs),
     /// Run every check: fmt, clippy, all tests, and the generator on the history specs.
     Test(test::TestArgs),
 }
@@ -32,7 +42,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Fetch(args) => fetch::run(&args).map(|_| ()),
+        Command::Diff(args) => diff::run(&args),
+        Command::Surface(args) => surface::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::UpdateSpec(args) => update_spec::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -73,6 +73,8 @@ fn history_specs() -> Vec<PathBuf> {
 pub fn run(args: &TestArgs) -> Result<(), String> {
     let start = Instant::now();
     ensure_spec()?;
+    eprintln!("\n==> API-surface snapshot matches the pinned spec");
+    crate::surface::check_pinned()?;
     if !args.no_lint {
         let mut fmt = cargo();
         fmt.args(["fmt", "--all", "--check"]);

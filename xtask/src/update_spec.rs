@@ -1,0 +1,325 @@
+//! `cargo xtask update-spec`: take a new spec, show what changes for SDK users, pin it,
+//! regenerate, and leave the API-surface snapshot pending review.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use portone_openapi::diff::{SpecDiff, diff_specs};
+use portone_openapi::source::{self, DEFAULT_SOURCE_URL, SPEC_OVERRIDE_ENV};
+use portone_openapi::surface::Surface;
+use portone_openapi::{Spec, SpecLock};
+
+use crate::fetch::{read_source, resolve_source};
+use crate::workspace_root;
+
+#[derive(clap::Args, Debug, Default)]
+pub struct UpdateSpecArgs {
+    /// A file path or http(s) URL (default: $PORTONE_OPENAPI_SOURCE, else the lock's source URL).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Also write the Markdown report to this file (for the pull-request description).
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// Show the report and check that the new spec generates, but change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Where the lock and the materialized spec live (the real ones, or a copy in tests).
+#[derive(Debug, Clone)]
+pub struct Paths {
+    /// The lock file.
+    pub lock: PathBuf,
+    /// The materialized spec.
+    pub spec: PathBuf,
+}
+
+impl Paths {
+    fn workspace() -> Paths {
+        Paths {
+            lock: source::lock_path(),
+            spec: source::materialized_spec_path(),
+        }
+    }
+}
+
+/// A new spec, read and checked, not yet pinned.
+pub struct Prepared {
+    /// The current lock, if any.
+    pub lock: Option<SpecLock>,
+    /// The new spec and its exact bytes.
+    pub new: Spec,
+    bytes: Vec<u8>,
+    /// Where it was read from.
+    pub from: String,
+    /// The diff against the pinned spec, or why there is none.
+    pub report: Result<SpecDiff, String>,
+    /// Whether the new spec differs from the pinned one.
+    pub changed: bool,
+}
+
+fn is_url(source: &str) -> bool {
+    source.starts_with("http://") || source.starts_with("https://")
+}
+
+/// Reads the new spec, diffs it against the pinned one and checks that it generates.
+/// Changes no file.
+pub fn prepare(paths: &Paths, from: &str) -> Result<Prepared, String> {
+    let lock = if paths.lock.exists() {
+        Some(SpecLock::read(&paths.lock).map_err(|e| e.to_string())?)
+    } else {
+        None
+    };
+    let bytes = read_source(from)?;
+    let new = Spec::from_bytes(&bytes, from).map_err(|e| e.to_string())?;
+    let changed = lock.as_ref().is_none_or(|l| l.verify(&new).is_err());
+    let old = match &lock {
+        None => Err(format!("no lock file at {}", paths.lock.display())),
+        Some(lock) => match Spec::from_path(&paths.spec) {
+            Err(e) => Err(format!("the pinned spec is not materialized ({e})")),
+            Ok(old) => lock.verify(&old).map(|()| old).map_err(|e| e.to_string()),
+        },
+    };
+    let report = old.and_then(|old| diff_specs(&old, &new).map_err(|e| e.to_string()));
+    Surface::build(&new).map_err(|e| {
+        format!("the new spec cannot be generated, nothing was changed: {from}: {e}")
+    })?;
+    Ok(Prepared {
+        lock,
+        new,
+        bytes,
+        from: from.to_owned(),
+        report,
+        changed,
+    })
+}
+
+/// Pins the prepared spec: rewrites the lock and the materialized spec.
+pub fn apply(paths: &Paths, prepared: &Prepared) -> Result<SpecLock, String> {
+    let published = if is_url(&prepared.from) {
+        prepared.from.clone()
+    } else {
+        prepared
+            .lock
+            .as_ref()
+            .map_or(DEFAULT_SOURCE_URL.to_owned(), |l| l.source.clone())
+    };
+    let lock = SpecLock::for_spec(&prepared.new, published);
+    if std::fs::read(&paths.spec).ok().as_deref() != Some(prepared.bytes.as_slice()) {
+        std::fs::write(&paths.spec, &prepared.bytes)
+            .map_err(|e| format!("cannot write {}: {e}", paths.spec.display()))?;
+    }
+    lock.write(&paths.lock).map_err(|e| e.to_string())?;
+    Ok(lock)
+}
+
+fn cargo(args: &[&str]) -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(workspace_root());
+    cmd.env_remove(SPEC_OVERRIDE_ENV);
+    cmd.args(args);
+    cmd
+}
+
+fn run_step(what: &str, mut cmd: Command) -> Result<(), String> {
+    eprintln!("\n==> {what}");
+    let status = cmd
+        .status()
+        .map_err(|e| format!("{what}: cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what} failed ({status})"))
+    }
+}
+
+pub fn run(args: &UpdateSpecArgs) -> Result<(), String> {
+    let paths = Paths::workspace();
+    let lock = SpecLock::read(&paths.lock).ok();
+    let from = resolve_source(args.from.as_deref(), lock.as_ref());
+    let prepared = prepare(&paths, &from)?;
+    match &prepared.report {
+        Ok(report) => {
+            let markdown = report.to_markdown();
+            print!("{markdown}");
+            if let Some(path) = &args.report {
+                std::fs::write(path, &markdown)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                eprintln!("report written to {}", path.display());
+            }
+            eprintln!("{}", report.summary());
+        }
+        Err(why) => eprintln!(
+            "warning: no diff report: {why}; the snapshot review below still shows every change"
+        ),
+    }
+    if !prepared.changed {
+        eprintln!(
+            "{from} is already the pinned spec (sha256 {}); checking the snapshot",
+            &prepared.new.sha256[..12]
+        );
+        return crate::surface::check_pinned();
+    }
+    if args.dry_run {
+        eprintln!("dry run: the new spec generates; nothing was changed");
+        return Ok(());
+    }
+    let lock = apply(&paths, &prepared)?;
+    eprintln!(
+        "pinned {} (info.version {}, sha256 {}, {} operations, {} schemas) in {}",
+        from,
+        lock.info_version,
+        &lock.sha256[..12],
+        lock.operations,
+        lock.schemas,
+        paths.lock.display()
+    );
+    run_step(
+        "regenerate: cargo build -p portone-gen --all-features",
+        cargo(&["build", "-p", "portone-gen", "--all-features"]),
+    )?;
+    let mut snapshot = cargo(&[
+        "test",
+        "-p",
+        "portone-tests",
+        "--all-features",
+        "--test",
+        "surface",
+    ]);
+    snapshot
+        .env("INSTA_UPDATE", "new")
+        .env("INSTA_FORCE_PASS", "1");
+    run_step(
+        "API-surface snapshot: cargo test -p portone-tests --all-features --test surface",
+        snapshot,
+    )?;
+    let pending = crate::surface::snapshot_path().with_extension("snap.new");
+    if pending.exists() {
+        eprintln!(
+            "\nthe API surface changed: {} is pending review",
+            pending.display()
+        );
+    } else {
+        eprintln!("\nthe API surface did not change");
+    }
+    eprintln!(
+        "\nnext steps:\n  1. cargo insta review       (accept the surface diff; without cargo-insta: mv {} {})\n  \
+         2. cargo xtask test         (everything CI runs, older specs included)\n  \
+         3. commit openapi/portone-v2.lock.json and tests/tests/snapshots/surface__api.snap, \
+         with the report above in the pull-request description{}",
+        pending.display(),
+        crate::surface::snapshot_path().display(),
+        if args.report.is_some() {
+            " (saved with --report)"
+        } else {
+            ""
+        }
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn shared(name: &str) -> String {
+        let path = workspace_root().join("../shared/openapi").join(name);
+        assert!(
+            path.exists(),
+            "{} is missing: these tests need PortOne's published specs in ../shared/openapi",
+            path.display()
+        );
+        path.display().to_string()
+    }
+
+    /// A workspace copy where the 2026-05-22 spec is pinned and materialized.
+    fn pinned_copy(dir: &Path) -> Paths {
+        let paths = Paths {
+            lock: dir.join("lock.json"),
+            spec: dir.join("spec.json"),
+        };
+        let old = shared("history/2026-05-22.openapi.json");
+        std::fs::copy(&old, &paths.spec).unwrap();
+        let spec = Spec::from_path(&paths.spec).unwrap();
+        SpecLock::for_spec(&spec, DEFAULT_SOURCE_URL)
+            .write(&paths.lock)
+            .unwrap();
+        paths
+    }
+
+    #[test]
+    fn update_shows_the_diff_then_pins_the_new_spec() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = pinned_copy(dir.path());
+        let new = shared("portone-v2.openapi.json");
+        let prepared = prepare(&paths, &new).unwrap();
+        assert!(prepared.changed);
+        let report = prepared.report.as_ref().unwrap().to_markdown();
+        assert!(report.contains("`PgProvider::INNOPAY`"), "{report}");
+        assert!(report.contains("**0 breaking, "), "{report}");
+        // Nothing is written before `apply`.
+        let old_lock = SpecLock::read(&paths.lock).unwrap();
+        assert_eq!(
+            old_lock.sha256,
+            Spec::from_path(&paths.spec).unwrap().sha256
+        );
+
+        let lock = apply(&paths, &prepared).unwrap();
+        assert_eq!(SpecLock::read(&paths.lock).unwrap(), lock);
+        assert_eq!(
+            lock.sha256,
+            "6fa978721dc6cb3a1d3403567d106e17214049e72ddcff581f68c0f712150af1"
+        );
+        assert_eq!(
+            lock.source, DEFAULT_SOURCE_URL,
+            "a file source keeps the URL"
+        );
+        assert_eq!(
+            std::fs::read(&paths.spec).unwrap(),
+            std::fs::read(&new).unwrap()
+        );
+
+        let again = prepare(&paths, &new).unwrap();
+        assert!(!again.changed);
+        assert_eq!(again.report.unwrap().changes, vec![]);
+    }
+
+    #[test]
+    fn a_spec_that_does_not_generate_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = pinned_copy(dir.path());
+        let before = std::fs::read(&paths.lock).unwrap();
+        let bad = dir.path().join("bad.json");
+        std::fs::write(
+            &bad,
+            r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "2"}, "paths": {},
+                "components": {"schemas": {"U": {"oneOf": [{"type": "string"}]}}}}"#,
+        )
+        .unwrap();
+        let err = prepare(&paths, &bad.display().to_string())
+            .err()
+            .expect("must fail");
+        assert!(
+            err.contains("cannot be generated, nothing was changed"),
+            "{err}"
+        );
+        assert!(err.contains("components.schemas.U"), "{err}");
+        assert_eq!(std::fs::read(&paths.lock).unwrap(), before);
+
+        let err = prepare(&paths, "/nonexistent/spec.json")
+            .err()
+            .expect("must fail");
+        assert!(err.contains("cannot read /nonexistent/spec.json"), "{err}");
+    }
+
+    #[test]
+    fn without_the_pinned_spec_the_report_says_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = pinned_copy(dir.path());
+        std::fs::remove_file(&paths.spec).unwrap();
+        let prepared = prepare(&paths, &shared("portone-v2.openapi.json")).unwrap();
+        let why = prepared.report.err().unwrap();
+        assert!(why.contains("not materialized"), "{why}");
+    }
+}
