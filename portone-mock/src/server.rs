@@ -1,0 +1,667 @@
+//! The HTTP side: routing, authentication, validation, error injection, responses.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use percent_encoding::percent_decode_str;
+use serde_json::Value;
+
+use crate::api::{Api, Op, Route};
+use crate::flows::State;
+use crate::respond::{Echo, csv_body, plain_error, seed_of};
+use crate::validate::{MAX_VIOLATIONS, Validator, Violation, describe, list_values};
+use crate::{ERROR_HEADER, MockConfig};
+
+/// Request bodies larger than this are refused.
+const BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+/// Everything the handler needs.
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub api: Api,
+    pub config: MockConfig,
+    state: Mutex<State>,
+}
+
+/// A response before it is encoded.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Reply {
+    pub status: u16,
+    pub body: ReplyBody,
+}
+
+/// The body of a [`Reply`].
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ReplyBody {
+    Json(Value),
+    Text { media_type: String, text: String },
+    Empty,
+}
+
+impl Reply {
+    pub fn json(status: u16, body: Value) -> Reply {
+        Reply {
+            status,
+            body: ReplyBody::Json(body),
+        }
+    }
+}
+
+impl IntoResponse for Reply {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let (media_type, bytes) = match self.body {
+            ReplyBody::Json(value) => (
+                Some("application/json".to_owned()),
+                serde_json::to_vec(&value).unwrap_or_default(),
+            ),
+            ReplyBody::Text { media_type, text } => (Some(media_type), text.into_bytes()),
+            ReplyBody::Empty => (None, Vec::new()),
+        };
+        let mut response = Response::new(Body::from(bytes));
+        *response.status_mut() = status;
+        if let Some(media_type) = media_type
+            && let Ok(value) = HeaderValue::from_str(&media_type)
+        {
+            response.headers_mut().insert(header::CONTENT_TYPE, value);
+        }
+        response
+    }
+}
+
+/// A request that passed routing, authentication and validation.
+#[derive(Debug)]
+pub(crate) struct Call<'a> {
+    pub op: &'a Op,
+    /// Decoded path parameters, in template order.
+    pub path: Vec<(String, String)>,
+    /// The JSON body (from the HTTP body or the `requestBody` query parameter).
+    pub body: Option<Value>,
+    /// The store the request is about (query, body, or the configured default).
+    pub store_id: String,
+    /// The store as the request named it, if it did.
+    pub explicit_store_id: Option<String>,
+}
+
+impl Call<'_> {
+    /// A path parameter.
+    pub fn path_param(&self, name: &str) -> &str {
+        self.path
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// A top-level property of the body.
+    pub fn body_field(&self, name: &str) -> Option<&Value> {
+        self.body.as_ref()?.get(name)
+    }
+
+    /// What the response should echo.
+    pub fn echo(&self) -> Echo {
+        Echo::from_request(
+            &self.path,
+            self.explicit_store_id.as_deref(),
+            self.body.as_ref(),
+        )
+    }
+}
+
+pub(crate) async fn serve(
+    listener: tokio::net::TcpListener,
+    inner: Arc<Inner>,
+    stopped: tokio::sync::oneshot::Receiver<()>,
+) {
+    let app = axum::Router::new().fallback(handle).with_state(inner);
+    let _ = axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = stopped.await;
+        })
+        .await;
+}
+
+async fn handle(
+    axum::extract::State(inner): axum::extract::State<Arc<Inner>>,
+    request: Request<Body>,
+) -> Reply {
+    let (parts, body) = request.into_parts();
+    let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            return Reply::json(
+                400,
+                plain_error(
+                    "INVALID_REQUEST",
+                    &format!("body: cannot be read (at most {BODY_LIMIT} bytes): {e}"),
+                ),
+            );
+        }
+    };
+    inner.dispatch(parts.method.as_str(), &parts.uri, &parts.headers, &bytes)
+}
+
+impl Inner {
+    pub fn new(api: Api, config: MockConfig) -> Inner {
+        Inner {
+            api,
+            config,
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    pub fn state(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave the maps half-written in a way that
+        // matters more than failing every later request, so keep serving.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn validator(&self) -> Validator<'_> {
+        Validator::new(
+            self.api.schemas(),
+            &self.api.patterns,
+            self.config.reject_unknown_fields,
+        )
+    }
+
+    /// The reply for an error of `op`: the documented member if there is one, else
+    /// PortOne's plain `{type, message}` with the usual status for the tag.
+    pub fn error(&self, op: &Op, tag: &str, message: &str) -> Reply {
+        match op.error(tag) {
+            Some(case) => {
+                let seed = seed_of(self.config.seed, &[&op.id, tag]);
+                Reply::json(case.status, self.api.error_body(op, case, message, seed))
+            }
+            None => {
+                let status = match tag {
+                    "INVALID_REQUEST" => 400,
+                    "UNAUTHORIZED" => 401,
+                    "FORBIDDEN" => 403,
+                    t if t.ends_with("NOT_FOUND") => 404,
+                    _ => 409,
+                };
+                Reply::json(status, plain_error(tag, message))
+            }
+        }
+    }
+
+    fn invalid(&self, op: &Op, violations: &[Violation]) -> Reply {
+        let text: Vec<String> = violations.iter().map(Violation::to_string).collect();
+        let mut message = text.join("; ");
+        if violations.len() >= MAX_VIOLATIONS {
+            message.push_str("; ... (more not shown)");
+        }
+        self.error(op, "INVALID_REQUEST", &message)
+    }
+
+    pub fn dispatch(
+        &self,
+        method: &str,
+        uri: &axum::http::Uri,
+        headers: &HeaderMap,
+        body: &Bytes,
+    ) -> Reply {
+        let (op, raw_params) = match self.api.route(method, uri.path()) {
+            Route::Found(op, params) => (op, params),
+            Route::WrongMethod(methods) => {
+                return Reply::json(
+                    404,
+                    plain_error(
+                        "NOT_FOUND",
+                        &format!(
+                            "no operation {method} {} in PortOne API {} (this path takes {})",
+                            uri.path(),
+                            self.api.info_version,
+                            methods.join(", ")
+                        ),
+                    ),
+                );
+            }
+            Route::NotFound => {
+                return Reply::json(
+                    404,
+                    plain_error(
+                        "NOT_FOUND",
+                        &format!(
+                            "no operation {method} {} in PortOne API {}",
+                            uri.path(),
+                            self.api.info_version
+                        ),
+                    ),
+                );
+            }
+        };
+        if op.authenticated
+            && let Err(problem) = self.authenticate(headers)
+        {
+            return self.error(
+                op,
+                "UNAUTHORIZED",
+                &format!("headers.authorization: {problem}"),
+            );
+        }
+        let call = match self.parse(op, raw_params, uri.query(), headers, body) {
+            Ok(call) => call,
+            Err(violations) => return self.invalid(op, &violations),
+        };
+        if let Some(requested) = headers.get(ERROR_HEADER) {
+            return self.injected(op, requested);
+        }
+        self.respond(&call)
+    }
+
+    /// The error asked for with [`ERROR_HEADER`].
+    fn injected(&self, op: &Op, requested: &HeaderValue) -> Reply {
+        let tag = requested.to_str().unwrap_or_default().trim();
+        match op.error(tag) {
+            Some(_) => self.error(
+                op,
+                tag,
+                &format!("{tag} (asked for with the {ERROR_HEADER} header)"),
+            ),
+            None => {
+                let documented: Vec<&str> = op.errors.iter().map(|e| e.tag.as_str()).collect();
+                self.error(
+                    op,
+                    "INVALID_REQUEST",
+                    &format!(
+                        "headers.{ERROR_HEADER}: {} is not a documented error of {} ({}); documented: {}",
+                        describe(&Value::String(tag.to_owned())),
+                        op.id,
+                        op.label(),
+                        if documented.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            list_values(documented)
+                        }
+                    ),
+                )
+            }
+        }
+    }
+
+    fn authenticate(&self, headers: &HeaderMap) -> Result<(), String> {
+        let values: Vec<&HeaderValue> = headers.get_all(header::AUTHORIZATION).iter().collect();
+        let value = match values.as_slice() {
+            [] => {
+                return Err(
+                    "missing; send `Authorization: PortOne <API secret>` or `Authorization: Bearer <access token>`"
+                        .into(),
+                );
+            }
+            [one] => *one,
+            many => return Err(format!("sent {} times, expected once", many.len())),
+        };
+        let Ok(value) = value.to_str() else {
+            return Err("not visible ASCII".into());
+        };
+        let Some((scheme, credential)) = value.split_once(' ') else {
+            return Err(format!(
+                "malformed: expected `PortOne <API secret>` or `Bearer <access token>`, got a value without a space ({} characters)",
+                value.len()
+            ));
+        };
+        if credential.is_empty() || credential.contains(char::is_whitespace) {
+            return Err(format!(
+                "malformed {scheme} credentials: exactly one space after the scheme, then a value without spaces"
+            ));
+        }
+        if scheme.eq_ignore_ascii_case("PortOne") {
+            if self.config.api_secrets.is_empty()
+                || self.config.api_secrets.iter().any(|s| s == credential)
+            {
+                Ok(())
+            } else {
+                Err("the API secret is not one this mock accepts".into())
+            }
+        } else if scheme.eq_ignore_ascii_case("Bearer") {
+            self.state().check_access_token(credential)
+        } else {
+            Err(format!(
+                "unsupported scheme {scheme:?}: expected `PortOne` or `Bearer`"
+            ))
+        }
+    }
+
+    /// Decodes and validates everything the request carries.
+    fn parse<'a>(
+        &self,
+        op: &'a Op,
+        raw_params: Vec<(String, String)>,
+        raw_query: Option<&str>,
+        headers: &HeaderMap,
+        body: &Bytes,
+    ) -> Result<Call<'a>, Vec<Violation>> {
+        let validator = self.validator();
+        let mut violations = Vec::new();
+
+        // Path parameters.
+        let mut path = Vec::new();
+        for (name, raw) in raw_params {
+            let location = format!("path.{name}");
+            let decoded = match percent_decode_str(&raw).decode_utf8() {
+                Ok(d) => d.into_owned(),
+                Err(_) => {
+                    violations.push(Violation::new(location, "not UTF-8 after percent-decoding"));
+                    continue;
+                }
+            };
+            if decoded == "." || decoded == ".." {
+                violations.push(Violation::new(
+                    location.clone(),
+                    format!("{decoded:?} is not a usable ID"),
+                ));
+            }
+            if let Some(param) = op.path_params.iter().find(|p| p.name == name) {
+                let value = self.typed(&param.schema, &decoded, &location, &mut violations);
+                if let Some(value) = value {
+                    violations.extend(validator.check(&param.schema, &value, &location));
+                }
+            }
+            path.push((name, decoded));
+        }
+
+        // Query parameters.
+        let pairs: Vec<(String, String)> = raw_query
+            .map(|q| {
+                form_urlencoded::parse(q.as_bytes())
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut query: Vec<(String, String)> = Vec::new();
+        let mut query_body: Option<String> = None;
+        let mut seen: Vec<&str> = Vec::new();
+        for (name, first) in &pairs {
+            if seen.contains(&name.as_str()) {
+                continue;
+            }
+            seen.push(name);
+            let location = format!("query.{name}");
+            let values: Vec<&str> = pairs
+                .iter()
+                .filter(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+                .collect();
+            if name == "requestBody" && op.body.as_ref().is_some_and(|b| b.in_query) {
+                if values.len() > 1 {
+                    violations.push(Violation::new(location, "given more than once"));
+                }
+                query_body = Some(first.clone());
+                continue;
+            }
+            let Some(param) = op.query_params.iter().find(|p| &p.name == name) else {
+                let documented: Vec<&str> = op
+                    .query_params
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .chain(
+                        op.body
+                            .as_ref()
+                            .filter(|b| b.in_query)
+                            .map(|_| "requestBody"),
+                    )
+                    .collect();
+                let hint = if name == "requestBody" {
+                    format!(" ({} takes no body in the query string)", op.label())
+                } else {
+                    String::new()
+                };
+                violations.push(Violation::new(
+                    location,
+                    format!(
+                        "unknown query parameter{hint}; documented: {}",
+                        if documented.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            list_values(documented)
+                        }
+                    ),
+                ));
+                continue;
+            };
+            let resolved = self.api.resolve(&param.schema);
+            if resolved.get("type").and_then(Value::as_str) == Some("array") {
+                let item_schema = resolved.get("items").cloned().unwrap_or(Value::Null);
+                let items: Vec<Value> = values
+                    .iter()
+                    .filter_map(|v| self.typed(&item_schema, v, &location, &mut violations))
+                    .collect();
+                violations.extend(validator.check(&param.schema, &Value::Array(items), &location));
+            } else if values.len() > 1 {
+                violations.push(Violation::new(
+                    location,
+                    format!("given {} times, expected once", values.len()),
+                ));
+            } else if let Some(value) = self.typed(&param.schema, first, &location, &mut violations)
+            {
+                violations.extend(validator.check(&param.schema, &value, &location));
+            }
+            query.push((name.clone(), first.clone()));
+        }
+        for param in &op.query_params {
+            if param.required && !pairs.iter().any(|(n, _)| n == &param.name) {
+                violations.push(Violation::new(
+                    format!("query.{}", param.name),
+                    "required query parameter is missing",
+                ));
+            }
+        }
+
+        // Header parameters.
+        for param in &op.header_params {
+            let location = format!("headers.{}", param.name.to_ascii_lowercase());
+            match headers.get(param.name.as_str()).map(|v| v.to_str()) {
+                None if param.required => {
+                    violations.push(Violation::new(location, "required header is missing"))
+                }
+                None => {}
+                Some(Err(_)) => violations.push(Violation::new(location, "not visible ASCII")),
+                Some(Ok(text)) => {
+                    if let Some(value) = self.typed(&param.schema, text, &location, &mut violations)
+                    {
+                        violations.extend(validator.check(&param.schema, &value, &location));
+                    }
+                }
+            }
+        }
+
+        // The body.
+        let mut json_body = None;
+        match &op.body {
+            Some(spec_body) if spec_body.in_query => {
+                if !body.is_empty() {
+                    violations.push(Violation::new(
+                        "body",
+                        format!(
+                            "{} takes its body as JSON text in the `requestBody` query parameter, not in the HTTP body ({} bytes sent)",
+                            op.label(),
+                            body.len()
+                        ),
+                    ));
+                }
+                match &query_body {
+                    Some(text) => match serde_json::from_str::<Value>(text) {
+                        Ok(value) => {
+                            violations.extend(validator.check(&spec_body.schema, &value, "body"));
+                            json_body = Some(value);
+                        }
+                        Err(e) => violations.push(Violation::new(
+                            "query.requestBody",
+                            format!("not valid JSON after percent-decoding: {e}"),
+                        )),
+                    },
+                    None if spec_body.required => violations.push(Violation::new(
+                        "query.requestBody",
+                        "required: the JSON body goes in this query parameter",
+                    )),
+                    None => {}
+                }
+            }
+            Some(spec_body) => {
+                if body.is_empty() {
+                    if spec_body.required {
+                        violations.push(Violation::new("body", "required JSON body is missing"));
+                    }
+                } else {
+                    let content_type = headers
+                        .get(header::CONTENT_TYPE)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default();
+                    let media = content_type.split(';').next().unwrap_or_default().trim();
+                    if !media.eq_ignore_ascii_case("application/json") {
+                        violations.push(Violation::new(
+                            "headers.content-type",
+                            format!(
+                                "expected application/json for a JSON body, got {}",
+                                if content_type.is_empty() {
+                                    "none".to_owned()
+                                } else {
+                                    format!("{content_type:?}")
+                                }
+                            ),
+                        ));
+                    }
+                    match serde_json::from_slice::<Value>(body) {
+                        Ok(value) => {
+                            violations.extend(validator.check(&spec_body.schema, &value, "body"));
+                            json_body = Some(value);
+                        }
+                        Err(e) => {
+                            violations.push(Violation::new("body", format!("not valid JSON: {e}")))
+                        }
+                    }
+                }
+            }
+            None => {
+                if !body.is_empty() {
+                    violations.push(Violation::new(
+                        "body",
+                        format!(
+                            "{} takes no request body ({} bytes sent)",
+                            op.label(),
+                            body.len()
+                        ),
+                    ));
+                }
+            }
+        }
+
+        if !violations.is_empty() {
+            violations.truncate(MAX_VIOLATIONS);
+            return Err(violations);
+        }
+        let explicit_store_id = query
+            .iter()
+            .find(|(n, _)| n == "storeId")
+            .map(|(_, v)| v.clone())
+            .or_else(|| {
+                json_body
+                    .as_ref()
+                    .and_then(|b| b.get("storeId"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            });
+        Ok(Call {
+            op,
+            path,
+            body: json_body,
+            store_id: explicit_store_id
+                .clone()
+                .unwrap_or_else(|| self.config.default_store_id.clone()),
+            explicit_store_id,
+        })
+    }
+
+    /// Turns a parameter's text into the JSON value its schema describes.
+    fn typed(
+        &self,
+        schema: &Value,
+        text: &str,
+        location: &str,
+        violations: &mut Vec<Violation>,
+    ) -> Option<Value> {
+        let resolved = self.api.resolve(schema);
+        let value = match resolved.get("type").and_then(Value::as_str) {
+            Some("boolean") => match text {
+                "true" => Value::Bool(true),
+                "false" => Value::Bool(false),
+                _ => {
+                    violations.push(Violation::new(
+                        location,
+                        format!("{text:?} is not a boolean (true or false)"),
+                    ));
+                    return None;
+                }
+            },
+            Some("integer") => match text.parse::<i64>() {
+                Ok(n) => Value::from(n),
+                Err(_) => {
+                    violations.push(Violation::new(
+                        location,
+                        format!("{text:?} is not an integer"),
+                    ));
+                    return None;
+                }
+            },
+            Some("number") => match text
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+            {
+                Some(n) => Value::Number(n),
+                None => {
+                    violations.push(Violation::new(
+                        location,
+                        format!("{text:?} is not a number"),
+                    ));
+                    return None;
+                }
+            },
+            Some("string") | None => Value::String(text.to_owned()),
+            Some(other) => {
+                violations.push(Violation::new(
+                    location,
+                    format!("parameters of type {other} are not supported by the mock"),
+                ));
+                return None;
+            }
+        };
+        Some(value)
+    }
+
+    /// The answer to a valid request: a stateful flow, or a sampled response.
+    fn respond(&self, call: &Call<'_>) -> Reply {
+        if let Some(reply) = crate::flows::handle(self, call) {
+            return reply;
+        }
+        self.sampled(call)
+    }
+
+    /// The sampled success response of `call`.
+    pub fn sampled(&self, call: &Call<'_>) -> Reply {
+        let op = call.op;
+        let path_values: Vec<&str> = call.path.iter().map(|(_, v)| v.as_str()).collect();
+        let mut parts = vec![op.id.as_str()];
+        parts.extend(path_values);
+        let seed = seed_of(self.config.seed, &parts);
+        match &op.success {
+            crate::api::Success::Json(component) => Reply::json(
+                op.success_status,
+                self.api.success_body(component, seed, &call.echo()),
+            ),
+            crate::api::Success::Bytes(media_type) => Reply {
+                status: op.success_status,
+                body: ReplyBody::Text {
+                    media_type: media_type.clone(),
+                    text: csv_body(op, seed),
+                },
+            },
+            crate::api::Success::Empty => Reply {
+                status: op.success_status,
+                body: ReplyBody::Empty,
+            },
+        }
+    }
+}
