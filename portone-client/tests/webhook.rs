@@ -343,6 +343,9 @@ fn tampered_body_id_or_timestamp_fails() {
 
     let other_secret = WebhookVerifier::from_key(b"another key").unwrap();
     assert!(no_match(other_secret.verify_at(at(TS), &body, &headers)));
+    // Unauthenticated bodies are never parsed: garbage or empty is a signature failure.
+    assert!(no_match(verifier.verify_at(at(TS), "{", &headers)));
+    assert!(no_match(verifier.verify_at(at(TS), "", &headers)));
     // Untouched, it passes.
     assert!(verifier.verify_at(at(TS), &body, &headers).is_ok());
 }
