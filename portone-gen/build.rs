@@ -43,7 +43,10 @@ fn run() -> Result<(), String> {
         std::fs::write(&path, Generated::text(file))
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
-    println!("cargo::rustc-env=PORTONE_SPEC_VERSION={}", normalized.model.info_version);
+    println!(
+        "cargo::rustc-env=PORTONE_SPEC_VERSION={}",
+        normalized.model.info_version
+    );
     println!("cargo::rustc-env=PORTONE_SPEC_SHA256={}", spec.sha256);
     Ok(())
 }

@@ -56,6 +56,35 @@ fn main() {
             }
         }
     });
+    let facade_query_body_calls = model.operations.iter().filter(|op| op.body_in_query()).map(|op| {
+        let id = &op.id;
+        let method = format_ident!("{}", op.rust_name);
+        let accessors = op
+            .group()
+            .iter()
+            .map(|g| format_ident!("{}", heck::ToSnakeCase::to_snake_case(g.as_str())))
+            .collect::<Vec<_>>();
+        let body = op.body.as_ref().expect("filtered");
+        let body_schema = &body.schema;
+        let body_ty = format_ident!("{}", portone_openapi::rust_type_name(&body.schema));
+        let path_args = op.path_params.iter().map(|p| {
+            let value = format!("path-{p}");
+            quote!(#value)
+        });
+        let query_args = op.query_params.iter().map(|_| quote!(None));
+        quote! {
+            {
+                let body: portone_gen::types::#body_ty = serde_json::from_value(sample(#body_schema))
+                    .unwrap_or_else(|e| panic!("sample of {} does not decode: {e}", #body_schema));
+                let result = portone #(.#accessors())* .#method(#(#path_args,)* #(#query_args,)* &body).await;
+                calls.push(crate::QueryBodyCall {
+                    operation: #id,
+                    body: serde_json::to_value(&body).unwrap(),
+                    error: result.err().map(|e| e.to_string()),
+                });
+            }
+        }
+    });
     let spec = spec_path.display().to_string();
     let tokens = quote! {
         /// The spec the generated client was built from.
@@ -73,6 +102,16 @@ fn main() {
         ) -> Vec<crate::QueryBodyCall> {
             let mut calls = Vec::new();
             #(#query_body_calls)*
+            calls
+        }
+
+        /// The same calls through the facade (`portone.<group>().<operation>(...)`).
+        pub async fn call_query_body_operations_via_facade(
+            portone: &portone_client::PortOne,
+            sample: &dyn Fn(&str) -> serde_json::Value,
+        ) -> Vec<crate::QueryBodyCall> {
+            let mut calls = Vec::new();
+            #(#facade_query_body_calls)*
             calls
         }
     };

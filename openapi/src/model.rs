@@ -135,6 +135,24 @@ impl Operation {
             .is_some_and(|b| b.placement == BodyPlacement::Query)
     }
 
+    /// The group of the operation in the facade: its `x-portone-category` split at `.`
+    /// (`payment.billingKey` -> `["payment", "billingKey"]`), or for operations without one the
+    /// first segment of the path in camelCase (`/platform/setting` -> `["platform"]`).
+    pub fn group(&self) -> Vec<String> {
+        match &self.category {
+            Some(category) => category.split('.').map(str::to_owned).collect(),
+            None => {
+                let first = self
+                    .path
+                    .trim_start_matches('/')
+                    .split('/')
+                    .next()
+                    .unwrap_or_default();
+                vec![heck::ToLowerCamelCase::to_lower_camel_case(first)]
+            }
+        }
+    }
+
     /// Whether a `storeId` query parameter exists.
     pub fn has_store_id_query(&self) -> bool {
         self.query_params.iter().any(|q| q.name == "storeId")

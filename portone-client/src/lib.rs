@@ -1,6 +1,80 @@
-//! PortOne V2 REST API client.
+//! PortOne V2 REST API client for Rust.
+//!
+//! ```no_run
+//! use portone_client::PortOne;
+//! use portone_client::types::{GetPaymentError, Payment};
+//!
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let portone = PortOne::builder()
+//!     .api_secret(std::env::var("PORTONE_API_SECRET")?)
+//!     .build()?;
+//!
+//! match portone.payment().get_payment("order-123", None).await {
+//!     Ok(Payment::Paid(paid)) => println!("paid at {}", paid.paid_at),
+//!     Ok(other) => println!("status {}", other.tag()),
+//!     Err(e) if matches!(e.api().map(|a| a.error()), Some(GetPaymentError::PaymentNotFound(_))) => {
+//!         println!("no such payment")
+//!     }
+//!     Err(e) => return Err(e.into()),
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! - Every operation of PortOne's spec, grouped by PortOne's categories
+//!   ([`PortOne::payment`], [`PortOne::identity_verification`], [`PortOne::platform`], ...),
+//!   with typed bodies, responses and per-operation error enums ([`Error`]).
+//! - Credentials: `Authorization: PortOne <secret>` or bearer access tokens
+//!   ([`AuthScheme`]); a default `storeId`; timeouts; retries of requests that are safe to
+//!   repeat ([`RetryConfig`]); a `tracing` span per request. Secrets never appear in `Debug`
+//!   output, errors or logs.
+//! - Forward compatible: enum values and union cases PortOne adds later decode to
+//!   `Unrecognized` variants instead of failing.
+//!
+//! Cargo features: `rustls` (default; TLS), `webhook` (default; [`webhook`]), `unstable`
+//! (operations PortOne marks `x-portone-unstable`).
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
+mod auth;
+mod call;
+mod client;
+mod error;
+mod pipeline;
+mod retry;
+mod store_id;
 #[cfg(feature = "webhook")]
 pub mod webhook;
+
+/// Operation groups, one per PortOne category (generated from the spec).
+pub mod api {
+    include!(concat!(env!("OUT_DIR"), "/api.rs"));
+}
+
+pub use auth::AuthScheme;
+pub use client::{
+    BuildError, Builder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, PortOne,
+};
+pub use error::{ApiError, DecodeError, Error, Result, UnexpectedStatus};
+pub use portone_gen::open::{OpenEnum, OpenUnion};
+pub use portone_gen::{ByteStream, types};
+pub use retry::RetryConfig;
+
+/// `info.version` of the PortOne spec this crate was generated from.
+pub const SPEC_VERSION: &str = portone_gen::SPEC_VERSION;
+
+/// Compile-time string equality (used to check both crates were generated from one spec).
+const fn same_str(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}

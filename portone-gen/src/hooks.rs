@@ -16,8 +16,9 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Runs around every request of a [`Client`]; implemented by `portone-client`.
 pub trait Middleware: Send + Sync + fmt::Debug {
-    /// Adjusts a request after the wire rules were applied. An `Err` aborts the call with
-    /// [`Error::Custom`] holding the message.
+    /// Adjusts a request before it is put in wire form: path parameters are checked, but a
+    /// body that travels in the `requestBody` query is still the JSON body. An `Err` aborts
+    /// the call with [`Error::Custom`] holding the message.
     fn prepare<'a>(
         &'a self,
         request: &'a mut reqwest::Request,
@@ -64,14 +65,14 @@ impl ClientHooks<Hooks> for Client {
                 info.operation_id
             )));
         };
-        crate::wire::apply(request, operation).map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        crate::wire::check(request, operation).map_err(|e| Error::InvalidRequest(e.to_string()))?;
         if let Some(middleware) = &self.inner().middleware {
             middleware
                 .prepare(request, operation)
                 .await
                 .map_err(Error::Custom)?;
         }
-        Ok(())
+        crate::wire::finish(request, operation).map_err(|e| Error::InvalidRequest(e.to_string()))
     }
 
     async fn exec(

@@ -31,11 +31,20 @@ impl std::fmt::Display for WireError {
 impl std::error::Error for WireError {}
 
 /// Applies the wire rules to a request the generated code built for `operation`:
-/// rejects unsendable path parameters, and for operations whose body travels in the query
-/// moves the JSON body into `?requestBody=<encodeURIComponent(json)>` (no body, no
-/// `content-type`).
+/// [`check`], then [`finish`].
 pub fn apply(request: &mut reqwest::Request, operation: &Operation) -> Result<(), WireError> {
-    check_path(operation.path, request.url().path()).map_err(WireError::PathParam)?;
+    check(request, operation)?;
+    finish(request, operation)
+}
+
+/// Rejects unsendable path parameters (empty, `.`, `..`) before anything is sent.
+pub fn check(request: &reqwest::Request, operation: &Operation) -> Result<(), WireError> {
+    check_path(operation.path, request.url().path()).map_err(WireError::PathParam)
+}
+
+/// For operations whose body travels in the query, moves the JSON body into
+/// `?requestBody=<encodeURIComponent(json)>` (no body, no `content-type`).
+pub fn finish(request: &mut reqwest::Request, operation: &Operation) -> Result<(), WireError> {
     if operation.body.is_some_and(|b| b.in_query) {
         move_body_to_query(request)?;
     }

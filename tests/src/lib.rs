@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod raw_server;
+pub mod token_server;
 
 use portone_gen::open::{OpenEnum, OpenUnion};
 use serde_json::Value;

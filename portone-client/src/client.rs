@@ -1,0 +1,293 @@
+//! [`PortOne`], the client, and its [`Builder`].
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use portone_gen::Hooks;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::auth::{AuthScheme, TokenManager, authorization};
+use crate::pipeline::{Credentials, Pipeline, USER_AGENT_VALUE};
+use crate::retry::RetryConfig;
+
+/// PortOne's API server.
+pub const DEFAULT_BASE_URL: &str = "https://api.portone.io";
+
+/// A PortOne V2 API client. Cheap to clone; clones share connections and tokens.
+///
+/// Operations are grouped like PortOne's documentation: [`payment()`](PortOne::payment),
+/// [`identity_verification()`](PortOne::identity_verification),
+/// [`platform()`](PortOne::platform), [`b2b()`](PortOne::b2b), ...
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// let portone = portone_client::PortOne::builder()
+///     .api_secret(std::env::var("PORTONE_API_SECRET")?)
+///     .store_id("store-00000000-0000-0000-0000-000000000000")
+///     .build()?;
+/// let payment = portone.payment().get_payment("order-123", None).await?;
+/// println!("{}", payment.tag());
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct PortOne {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    raw: portone_gen::Client,
+    base_url: String,
+    store_id: Option<String>,
+}
+
+impl fmt::Debug for PortOne {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PortOne")
+            .field("base_url", &self.inner.base_url)
+            .field("store_id", &self.inner.store_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PortOne {
+    /// Starts configuring a client.
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
+    /// The generated client underneath (every operation, positional arguments, raw results).
+    /// Requests made through it still get credentials, defaults and retries.
+    pub fn raw(&self) -> &portone_gen::Client {
+        &self.inner.raw
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The default `storeId`, if configured.
+    pub fn store_id(&self) -> Option<&str> {
+        self.inner.store_id.as_deref()
+    }
+}
+
+/// Why a [`PortOne`] client could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// No API secret was given.
+    #[error("no PortOne API secret: call `.api_secret(...)` (e.g. from $PORTONE_API_SECRET)")]
+    MissingApiSecret,
+    /// The API secret is empty or cannot be sent in a header.
+    #[error("invalid PortOne API secret: {0}")]
+    InvalidApiSecret(String),
+    /// The base URL is not an absolute `http(s)` URL.
+    #[error("invalid base URL {url:?}: {reason}")]
+    InvalidBaseUrl {
+        /// The URL given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The store id is empty.
+    #[error("the default store id must not be empty")]
+    EmptyStoreId,
+    /// The HTTP client could not be built.
+    #[error("cannot build the HTTP client: {0}")]
+    Http(#[from] reqwest::Error),
+}
+
+/// Configures a [`PortOne`] client.
+///
+/// ```
+/// use std::time::Duration;
+/// use portone_client::{AuthScheme, PortOne, RetryConfig};
+///
+/// let portone = PortOne::builder()
+///     .api_secret("my-api-secret")
+///     .auth_scheme(AuthScheme::AccessToken)
+///     .store_id("store-1")
+///     .base_url("http://localhost:8080/portone")
+///     .connect_timeout(Duration::from_secs(3))
+///     .timeout(Duration::from_secs(20))
+///     .retry(RetryConfig::default().max_attempts(4))
+///     .build()
+///     .expect("valid configuration");
+/// assert_eq!(portone.base_url(), "http://localhost:8080/portone");
+/// ```
+#[derive(Default)]
+#[must_use]
+pub struct Builder {
+    api_secret: Option<SecretString>,
+    scheme: AuthScheme,
+    store_id: Option<String>,
+    base_url: Option<String>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    retry: Option<RetryConfig>,
+    http: Option<reqwest::Client>,
+}
+
+impl fmt::Debug for Builder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Builder")
+            .field(
+                "api_secret",
+                &self.api_secret.as_ref().map(|_| "[REDACTED]"),
+            )
+            .field("scheme", &self.scheme)
+            .field("store_id", &self.store_id)
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Default total time for one attempt of a request.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default time to establish a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Builder {
+    /// The API secret from PortOne's console (sent as `Authorization: PortOne <secret>`, or used
+    /// to obtain access tokens with [`AuthScheme::AccessToken`]).
+    pub fn api_secret(mut self, secret: impl Into<String>) -> Self {
+        self.api_secret = Some(SecretString::from(secret.into()));
+        self
+    }
+
+    /// How to authenticate (default: [`AuthScheme::ApiSecret`]).
+    pub fn auth_scheme(mut self, scheme: AuthScheme) -> Self {
+        self.scheme = scheme;
+        self
+    }
+
+    /// The `storeId` used when a call leaves it unset (body field or query parameter). Without
+    /// it PortOne uses the store of the credentials.
+    pub fn store_id(mut self, store_id: impl Into<String>) -> Self {
+        self.store_id = Some(store_id.into());
+        self
+    }
+
+    /// Where to send requests (default `https://api.portone.io`); a path prefix such as
+    /// `http://proxy/portone/v2` is kept.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Total time for one attempt of a request, response body included (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Time to establish a connection (default 10 s; not applied to a client given with
+    /// [`http_client`](Builder::http_client)).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Retry policy (default [`RetryConfig::default`]; [`RetryConfig::disabled`] turns it off).
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// Use this `reqwest::Client` (proxies, TLS settings, connection pool...). The request
+    /// timeout and `User-Agent` are still applied per request.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<PortOne, BuildError> {
+        let secret = self.api_secret.ok_or(BuildError::MissingApiSecret)?;
+        if secret.expose_secret().trim().is_empty() {
+            return Err(BuildError::InvalidApiSecret("it is empty".into()));
+        }
+        if self
+            .store_id
+            .as_deref()
+            .is_some_and(|s| s.trim().is_empty())
+        {
+            return Err(BuildError::EmptyStoreId);
+        }
+        let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let http = match self.http {
+            Some(client) => client,
+            None => default_http_client(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))?,
+        };
+        let retry = self.retry.unwrap_or_default();
+        let timeout = Some(self.timeout.unwrap_or(DEFAULT_TIMEOUT));
+        let pipeline = |credentials| {
+            let pipeline = Pipeline {
+                credentials,
+                store_id: self.store_id.clone(),
+                retry: retry.clone(),
+                timeout,
+            };
+            Hooks::new(Arc::new(pipeline))
+        };
+        let credentials = match self.scheme {
+            AuthScheme::ApiSecret => Credentials::ApiSecret(
+                authorization("PortOne", secret.expose_secret())
+                    .map_err(BuildError::InvalidApiSecret)?,
+            ),
+            AuthScheme::AccessToken => {
+                authorization("PortOne", secret.expose_secret())
+                    .map_err(BuildError::InvalidApiSecret)?;
+                let login = portone_gen::Client::new_with_client(
+                    &base_url,
+                    http.clone(),
+                    pipeline(Credentials::None),
+                );
+                Credentials::AccessToken(Arc::new(TokenManager::new(secret, login)))
+            }
+        };
+        let raw = portone_gen::Client::new_with_client(&base_url, http, pipeline(credentials));
+        Ok(PortOne {
+            inner: Arc::new(Inner {
+                raw,
+                base_url,
+                store_id: self.store_id,
+            }),
+        })
+    }
+}
+
+fn normalize_base_url(url: &str) -> Result<String, BuildError> {
+    let invalid = |reason: &str| BuildError::InvalidBaseUrl {
+        url: url.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let parsed = reqwest::Url::parse(url).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(invalid("the scheme must be http or https"));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(invalid("it must not have a query or fragment"));
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+fn default_http_client(connect_timeout: Duration) -> Result<reqwest::Client, BuildError> {
+    #[cfg(feature = "rustls")]
+    {
+        // reqwest is built without a default crypto provider; ring is ours. An application that
+        // installed another provider keeps it.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::USER_AGENT,
+        reqwest::header::HeaderValue::from_static(USER_AGENT_VALUE),
+    );
+    Ok(reqwest::Client::builder()
+        .connect_timeout(connect_timeout)
+        .default_headers(headers)
+        .build()?)
+}

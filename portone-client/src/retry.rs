@@ -1,0 +1,187 @@
+//! When and how long to wait before sending a request again.
+
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+
+/// Retry policy: exponential backoff with full jitter, honouring `Retry-After`.
+///
+/// By default a request is repeated only when that is safe: a `GET` on a retryable status or
+/// transport error, or any request whose connection failed before it was sent. A payment
+/// `POST` is never repeated unless [`RetryConfig::retry_non_idempotent`] is set.
+///
+/// ```
+/// use std::time::Duration;
+/// use portone_client::RetryConfig;
+///
+/// let retry = RetryConfig::default()
+///     .max_attempts(5)
+///     .initial_backoff(Duration::from_millis(100));
+/// let none = RetryConfig::disabled();
+/// # let _ = (retry, none);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryConfig {
+    pub(crate) max_attempts: u32,
+    pub(crate) initial_backoff: Duration,
+    pub(crate) max_backoff: Duration,
+    pub(crate) max_retry_after: Duration,
+    pub(crate) statuses: Vec<StatusCode>,
+    pub(crate) non_idempotent: bool,
+}
+
+impl Default for RetryConfig {
+    /// 3 attempts, 200 ms initial backoff doubling up to 5 s, `Retry-After` honoured up to 60 s,
+    /// statuses 429, 502, 503, 504.
+    fn default() -> Self {
+        RetryConfig {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(5),
+            max_retry_after: Duration::from_secs(60),
+            statuses: [429, 502, 503, 504]
+                .into_iter()
+                .map(|s| StatusCode::from_u16(s).expect("valid status"))
+                .collect(),
+            non_idempotent: false,
+        }
+    }
+}
+
+impl RetryConfig {
+    /// Never retry.
+    pub fn disabled() -> Self {
+        RetryConfig {
+            max_attempts: 1,
+            ..RetryConfig::default()
+        }
+    }
+
+    /// Total attempts including the first (at least 1).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Backoff before the first retry; doubles for each further retry.
+    pub fn initial_backoff(mut self, backoff: Duration) -> Self {
+        self.initial_backoff = backoff;
+        self
+    }
+
+    /// Upper bound of the exponential backoff.
+    pub fn max_backoff(mut self, backoff: Duration) -> Self {
+        self.max_backoff = backoff;
+        self
+    }
+
+    /// Longest `Retry-After` to wait for; a longer one ends the retries.
+    pub fn max_retry_after(mut self, wait: Duration) -> Self {
+        self.max_retry_after = wait;
+        self
+    }
+
+    /// HTTP statuses that are retried.
+    pub fn statuses(mut self, statuses: impl IntoIterator<Item = StatusCode>) -> Self {
+        self.statuses = statuses.into_iter().collect();
+        self
+    }
+
+    /// Also retry requests that are not safe to repeat (`POST`, `PUT`, `PATCH`, `DELETE`) on
+    /// retryable statuses and transport errors. Off by default: a repeated payment request
+    /// could charge twice.
+    pub fn retry_non_idempotent(mut self, yes: bool) -> Self {
+        self.non_idempotent = yes;
+        self
+    }
+
+    fn may_repeat(&self, method: &Method) -> bool {
+        self.non_idempotent || *method == Method::GET || *method == Method::HEAD
+    }
+
+    /// Whether a response with `status` to a `method` request is retried.
+    pub(crate) fn retries_status(&self, method: &Method, status: StatusCode) -> bool {
+        self.may_repeat(method) && self.statuses.contains(&status)
+    }
+
+    /// Whether a transport error is retried. A connection that failed before the request was
+    /// sent is safe to retry for any method.
+    pub(crate) fn retries_error(&self, method: &Method, error: &reqwest::Error) -> bool {
+        error.is_connect()
+            || (self.may_repeat(method) && (error.is_timeout() || error.is_request()))
+    }
+
+    /// Backoff before retry number `retry` (1-based): full jitter over the exponential bound.
+    pub(crate) fn backoff(&self, retry: u32) -> Duration {
+        let exponent = retry.saturating_sub(1).min(31);
+        let bound = self
+            .initial_backoff
+            .saturating_mul(1u32 << exponent)
+            .min(self.max_backoff);
+        bound.mul_f64(fastrand::f64())
+    }
+}
+
+/// Parses a `Retry-After` value: delta-seconds or an HTTP date (relative to `now`).
+pub(crate) fn parse_retry_after(
+    value: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    Some(
+        (date.with_timezone(&chrono::Utc) - now)
+            .to_std()
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_safe_requests_are_retried_by_default() {
+        let config = RetryConfig::default();
+        let unavailable = StatusCode::SERVICE_UNAVAILABLE;
+        assert!(config.retries_status(&Method::GET, unavailable));
+        assert!(!config.retries_status(&Method::POST, unavailable));
+        assert!(!config.retries_status(&Method::GET, StatusCode::INTERNAL_SERVER_ERROR));
+        let config = config.retry_non_idempotent(true);
+        assert!(config.retries_status(&Method::POST, unavailable));
+    }
+
+    #[test]
+    fn backoff_is_jittered_and_bounded() {
+        let config = RetryConfig::default()
+            .initial_backoff(Duration::from_millis(100))
+            .max_backoff(Duration::from_millis(350));
+        for _ in 0..100 {
+            assert!(config.backoff(1) <= Duration::from_millis(100));
+            assert!(config.backoff(2) <= Duration::from_millis(200));
+            assert!(config.backoff(3) <= Duration::from_millis(350));
+            assert!(config.backoff(40) <= Duration::from_millis(350));
+        }
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-27T12:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        assert_eq!(parse_retry_after("3", now), Some(Duration::from_secs(3)));
+        assert_eq!(
+            parse_retry_after("Fri, 27 Nov 2026 12:00:07 GMT", now),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            parse_retry_after("Fri, 27 Nov 2026 11:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-1", now), None);
+    }
+}

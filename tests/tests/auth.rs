@@ -1,0 +1,147 @@
+//! Bearer access tokens: login, refresh before expiry, renewal on 401, one shared renewal.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use portone_client::{AuthScheme, Error, PortOne, RetryConfig};
+use portone_tests::raw_server::{RawResponse, RawServer};
+use portone_tests::token_server::{SECRET, TokenServer};
+
+async fn start(tokens: &Arc<TokenServer>) -> (RawServer, PortOne) {
+    let state = tokens.clone();
+    let server = RawServer::start(move |r| state.respond(r)).await;
+    let portone = PortOne::builder()
+        .api_secret(SECRET)
+        .auth_scheme(AuthScheme::AccessToken)
+        .base_url(server.url())
+        .retry(RetryConfig::disabled())
+        .build()
+        .unwrap();
+    (server, portone)
+}
+
+fn is_not_found<E>(result: Result<impl Sized, Error<E>>) -> bool {
+    result
+        .err()
+        .and_then(|e| e.status())
+        .is_some_and(|s| s.as_u16() == 404)
+}
+
+#[tokio::test]
+async fn logs_in_once_and_sends_the_bearer_token() {
+    let tokens = TokenServer::new(3600);
+    let (server, portone) = start(&tokens).await;
+    for _ in 0..3 {
+        assert!(is_not_found(portone.payment().get_payment("p", None).await));
+    }
+    assert_eq!(tokens.logins.load(Ordering::SeqCst), 1);
+    let requests = server.requests();
+    assert_eq!(requests[0].path(), "/login/api-secret");
+    assert_eq!(
+        requests[0].header("authorization"),
+        None,
+        "login is unauthenticated"
+    );
+    for r in &requests[1..] {
+        assert!(
+            r.header("authorization").unwrap().starts_with("Bearer eyJ"),
+            "{r:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn concurrent_callers_share_one_login() {
+    let tokens = TokenServer::new(3600);
+    let (_server, portone) = start(&tokens).await;
+    let calls = (0..16).map(|_| {
+        let portone = portone.clone();
+        tokio::spawn(async move { portone.payment().get_payment("p", None).await })
+    });
+    for call in calls.collect::<Vec<_>>() {
+        assert!(is_not_found(call.await.unwrap()));
+    }
+    assert_eq!(tokens.logins.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn refreshes_before_expiry() {
+    // Tokens that expire within the renewal margin are refreshed before use.
+    let tokens = TokenServer::new(30);
+    let (_server, portone) = start(&tokens).await;
+    assert!(is_not_found(portone.payment().get_payment("p", None).await));
+    assert!(is_not_found(portone.payment().get_payment("p", None).await));
+    assert_eq!(tokens.logins.load(Ordering::SeqCst), 1);
+    assert_eq!(tokens.refreshes.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_rejected_token_is_renewed_once_and_shared() {
+    let tokens = TokenServer::new(3600);
+    let (server, portone) = start(&tokens).await;
+    assert!(is_not_found(portone.payment().get_payment("p", None).await));
+    // PortOne revokes the token: the next calls get 401, refresh once, and succeed.
+    *tokens.current.lock().unwrap() = "revoked".into();
+    let calls = (0..8).map(|_| {
+        let portone = portone.clone();
+        tokio::spawn(async move { portone.payment().get_payment("p", None).await })
+    });
+    for call in calls.collect::<Vec<_>>() {
+        assert!(is_not_found(call.await.unwrap()));
+    }
+    assert_eq!(tokens.refreshes.load(Ordering::SeqCst), 1);
+    assert_eq!(tokens.logins.load(Ordering::SeqCst), 1);
+    let _ = server;
+}
+
+#[tokio::test]
+async fn a_token_rejected_again_is_not_retried_in_a_loop() {
+    let state = TokenServer::new(3600);
+    let s = state.clone();
+    let server = RawServer::start(move |r| match r.path() {
+        "/login/api-secret" | "/token/refresh" => s.respond(r),
+        _ => RawResponse::json(401, r#"{"type":"UNAUTHORIZED","message":"always"}"#),
+    })
+    .await;
+    let portone = PortOne::builder()
+        .api_secret(SECRET)
+        .auth_scheme(AuthScheme::AccessToken)
+        .base_url(server.url())
+        .build()
+        .unwrap();
+    let err = portone.payment().get_payment("p", None).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+    let calls = server
+        .requests()
+        .iter()
+        .filter(|r| r.path() == "/payments/p")
+        .count();
+    assert_eq!(
+        calls, 2,
+        "the original request and one retry with a renewed token"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_login_is_an_auth_error() {
+    let tokens = TokenServer::new(3600);
+    let state = tokens.clone();
+    let server = RawServer::start(move |r| state.respond(r)).await;
+    let portone = PortOne::builder()
+        .api_secret("wrong-secret-999")
+        .auth_scheme(AuthScheme::AccessToken)
+        .base_url(server.url())
+        .build()
+        .unwrap();
+    let err = portone.payment().get_payment("p", None).await.unwrap_err();
+    match &err {
+        Error::Auth(login) => assert_eq!(login.status().map(|s| s.as_u16()), Some(401)),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        err.to_string(),
+        "cannot obtain a PortOne access token: PortOne API error UNAUTHORIZED (HTTP 401 Unauthorized): bad secret"
+    );
+    assert!(!format!("{err:?}").contains("wrong-secret-999"));
+    assert_eq!(server.requests().len(), 1, "nothing sent without a token");
+}

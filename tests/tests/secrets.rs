@@ -1,0 +1,83 @@
+//! Secrets kept out of `Debug`, `Display`, logs and spans. Alone in its test binary: it
+//! installs a `tracing` subscriber, which must not race with other tests' callsites.
+
+use std::sync::{Arc, Mutex};
+
+use portone_client::{AuthScheme, PortOne, RetryConfig};
+use portone_tests::raw_server::RawServer;
+use portone_tests::token_server::{SECRET, TokenServer};
+
+/// Collects everything `tracing` writes.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn secrets_never_appear_in_debug_display_logs_or_spans() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let tokens = TokenServer::new(3600);
+    let state = tokens.clone();
+    let server = RawServer::start(move |r| state.respond(r)).await;
+    let bearer = PortOne::builder()
+        .api_secret(SECRET)
+        .auth_scheme(AuthScheme::AccessToken)
+        .base_url(server.url())
+        .retry(RetryConfig::disabled())
+        .build()
+        .unwrap();
+    let _ = bearer.payment().get_payment("p", None).await;
+    let plain = PortOne::builder()
+        .api_secret(SECRET)
+        .base_url(server.url())
+        .build()
+        .unwrap();
+    let err = plain.payment().get_payment("p", None).await.unwrap_err();
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("portone.request"), "{logs}");
+    assert!(
+        logs.contains("operation=\"getPayment\"") || logs.contains("operation=getPayment"),
+        "{logs}"
+    );
+    assert!(
+        logs.contains("path=\"/payments/p\"") || logs.contains("path=/payments/p"),
+        "{logs}"
+    );
+    assert!(
+        logs.contains("status=401") || logs.contains("status=404"),
+        "{logs}"
+    );
+    assert!(logs.contains("attempt=1"), "{logs}");
+
+    let token = tokens.current.lock().unwrap().clone();
+    let outputs = [
+        logs,
+        format!("{bearer:?}"),
+        format!("{plain:?}"),
+        format!("{:?}", PortOne::builder().api_secret(SECRET)),
+        format!("{err:?}"),
+        err.to_string(),
+    ];
+    for output in outputs {
+        assert!(!output.contains(SECRET), "secret leaked: {output}");
+        assert!(!output.contains(&token), "access token leaked: {output}");
+    }
+}
