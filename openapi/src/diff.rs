@@ -327,8 +327,8 @@ pub struct FieldInfo {
     /// Canonical description of the type (`string(date-time)`, `[Payment]`, `map<string>`,
     /// `{...}` for an inline object whose fields are listed separately).
     pub descriptor: String,
-    /// Whether the generated Rust field is `Option<T>` (typify: optional and not an array
-    /// or map, which get an empty default instead).
+    /// Whether the generated Rust field is `Option<T>` (typify: optional and not an array,
+    /// map or free-form object, which get an empty default instead).
     pub rust_option: bool,
 }
 
@@ -362,7 +362,10 @@ fn collect_fields(schema: &Value, prefix: &str, out: &mut BTreeMap<String, Field
         let path = format!("{prefix}{name}");
         let required = required.contains(name.as_str());
         let descriptor = describe(prop);
-        let defaults_empty = descriptor.starts_with('[') || descriptor.starts_with("map<");
+        // typify gives arrays, maps and free-form objects an empty default instead of `Option`.
+        let defaults_empty = descriptor.starts_with('[')
+            || descriptor.starts_with("map<")
+            || descriptor.starts_with("object");
         let nullable = prop.get("nullable").and_then(Value::as_bool) == Some(true);
         out.insert(
             path.clone(),
