@@ -17,6 +17,9 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 use syn::visit_mut::VisitMut;
 
+#[path = "build/paginate.rs"]
+mod paginate;
+
 fn main() {
     if let Err(message) = run() {
         eprintln!("error: {message}");
@@ -56,7 +59,8 @@ fn run() -> Result<(), String> {
             .methods
             .push(facade_method(op, signature, &doc));
     }
-    let tokens = emit(&groups, &titles, &normalized.model.operations, &spec.sha256);
+    let mut tokens = emit(&groups, &titles, &normalized.model.operations, &spec.sha256);
+    tokens.extend(paginate::emit(&normalized, &signatures)?);
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("facade: {e}"))?;
     let out = Path::new(&std::env::var("OUT_DIR").map_err(|e| e.to_string())?).join("api.rs");
     std::fs::write(&out, Generated::text(&file))
@@ -111,10 +115,13 @@ fn operation_doc(spec: &Value, op: &Operation) -> String {
 
 /// A generated method's parameters and result types, rewritten for use outside the
 /// generated crate.
-struct Signature {
-    params: Vec<(syn::Ident, syn::Type)>,
-    ok: syn::Type,
-    err: syn::Type,
+pub(crate) struct Signature {
+    /// Parameter names and types (lifetimes removed, paths absolute).
+    pub params: Vec<(syn::Ident, syn::Type)>,
+    /// The success type.
+    pub ok: syn::Type,
+    /// The documented error type.
+    pub err: syn::Type,
 }
 
 fn raw_signatures(generated: &Generated) -> Result<BTreeMap<String, Signature>, String> {
@@ -251,7 +258,7 @@ fn facade_method(op: &Operation, signature: &Signature, doc: &str) -> TokenStrea
     }
 }
 
-fn group_ident(path: &[String]) -> syn::Ident {
+pub(crate) fn group_ident(path: &[String]) -> syn::Ident {
     let name: String = path.iter().map(|p| p.to_upper_camel_case()).collect();
     format_ident!("{name}Api")
 }
