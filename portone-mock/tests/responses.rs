@@ -23,15 +23,6 @@ struct Counts {
     injected_errors: usize,
 }
 
-/// The status documented for error `tag` of `union`.
-fn documented_status(spec: &Value, union: &str, tag: &str) -> Option<u16> {
-    let target = spec["components"]["schemas"][union]["discriminator"]["mapping"][tag].as_str()?;
-    let member = target.strip_prefix("#/components/schemas/")?;
-    spec["components"]["schemas"][member]["x-portone-status-code"]
-        .as_u64()
-        .and_then(|s| u16::try_from(s).ok())
-}
-
 async fn exercise(path: &Path) -> Counts {
     let spec = load(path);
     let operations = operations(&spec);
@@ -223,4 +214,72 @@ async fn history_specs_every_operation_and_every_documented_response() {
         per_spec.insert(path, counts.operations);
     }
     assert!(per_spec.len() >= 2, "{per_spec:?}");
+}
+
+/// The independent check is not vacuous: it rejects what the spec forbids.
+#[test]
+fn schema_check_rejects_what_the_spec_forbids() {
+    use portone_openapi::sample::Sampler;
+    use serde_json::json;
+
+    let spec = load(&latest_spec_path());
+    let check = SchemaCheck::new(&spec);
+    let paid = Sampler::new(&spec.json, 9, Fields::All)
+        .union_case("Payment", "PAID")
+        .expect("PAID case");
+    assert_eq!(check.errors("Payment", &paid), Vec::<String>::new());
+
+    let broken = |edit: &dyn Fn(&mut Value)| {
+        let mut value = paid.clone();
+        edit(&mut value);
+        check.errors("Payment", &value)
+    };
+    type Edit = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, Edit)> = vec![
+        ("unknown tag", Box::new(|v| v["status"] = json!("REFUNDED"))),
+        (
+            "missing tag",
+            Box::new(|v| drop(v.as_object_mut().unwrap().remove("status"))),
+        ),
+        (
+            "missing required",
+            Box::new(|v| drop(v.as_object_mut().unwrap().remove("id"))),
+        ),
+        ("invented field", Box::new(|v| v["bogus"] = json!(1))),
+        (
+            "bad date-time",
+            Box::new(|v| v["paidAt"] = json!("yesterday")),
+        ),
+        ("bad enum", Box::new(|v| v["currency"] = json!("WON"))),
+        (
+            "not an integer",
+            Box::new(|v| v["amount"]["total"] = json!(1.5)),
+        ),
+        (
+            "int32 overflow",
+            Box::new(|v| v["productCount"] = json!(2_147_483_648_i64)),
+        ),
+        ("wrong type", Box::new(|v| v["orderName"] = json!(7))),
+        ("null", Box::new(|v| v["orderName"] = Value::Null)),
+        (
+            "member of another tag",
+            Box::new(|v| v["status"] = json!("READY")),
+        ),
+    ];
+    for (what, edit) in cases {
+        assert!(!broken(&*edit).is_empty(), "{what} was accepted");
+    }
+
+    // The union's tag overrides the member's own `type` enum (PortOne's spec contradicts
+    // itself there); standalone, the member's declaration applies.
+    let error = json!({"type": "PLATFORM_SETTLEMENT_AMOUNT_EXCEEDED", "requestedAmount": 2, "allowedAmount": 1});
+    assert_eq!(
+        check.errors("CreatePlatformOrderTransferError", &error),
+        Vec::<String>::new()
+    );
+    assert!(
+        !check
+            .errors("PlatformSettlementAmountExceededError", &error)
+            .is_empty()
+    );
 }

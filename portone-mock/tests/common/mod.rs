@@ -173,6 +173,15 @@ impl Http {
     }
 }
 
+/// The status documented for error `tag` of `union` (`x-portone-status-code`).
+pub fn documented_status(spec: &Value, union: &str, tag: &str) -> Option<u16> {
+    let target = spec["components"]["schemas"][union]["discriminator"]["mapping"][tag].as_str()?;
+    let member = target.strip_prefix("#/components/schemas/")?;
+    spec["components"]["schemas"][member]["x-portone-status-code"]
+        .as_u64()
+        .and_then(|s| u16::try_from(s).ok())
+}
+
 /// A request built from the spec.
 #[derive(Debug, Clone)]
 pub struct SampledRequest {
