@@ -79,3 +79,8 @@ const fn same_str(a: &str, b: &str) -> bool {
     }
     true
 }
+
+/// The README's Rust examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
