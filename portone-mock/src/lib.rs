@@ -77,6 +77,9 @@ pub enum MockError {
     /// The spec is well-formed but uses something the mock cannot serve.
     #[error("cannot serve the spec: {0}")]
     UnsupportedSpec(String),
+    /// [`MockServer::start`] was polled outside a Tokio runtime.
+    #[error("MockServer::start needs a Tokio runtime (e.g. #[tokio::test] or #[tokio::main])")]
+    NoRuntime,
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -118,6 +121,7 @@ pub struct MockConfig {
     access_token_ttl: Duration,
     refresh_token_ttl: Duration,
     reject_unknown_fields: bool,
+    log_requests: bool,
 }
 
 impl MockConfig {
@@ -132,6 +136,7 @@ impl MockConfig {
             access_token_ttl: Duration::from_secs(30 * 60),
             refresh_token_ttl: Duration::from_secs(24 * 60 * 60),
             reject_unknown_fields: true,
+            log_requests: false,
         }
     }
 
@@ -258,6 +263,18 @@ impl MockConfig {
         self
     }
 
+    /// Whether each request is logged to stderr as `METHOD target -> status TYPE` (default
+    /// `false`).
+    ///
+    /// ```
+    /// let config = portone_mock::MockConfig::from_materialized().log_requests(true);
+    /// # let _ = config;
+    /// ```
+    pub fn log_requests(mut self, log: bool) -> MockConfig {
+        self.log_requests = log;
+        self
+    }
+
     fn load_spec(&self) -> Result<Spec, MockError> {
         match &self.spec {
             SpecSource::Loaded(spec) => Ok((**spec).clone()),
@@ -291,6 +308,7 @@ impl MockServer {
     /// # }
     /// ```
     pub async fn start(config: MockConfig) -> Result<MockServer, MockError> {
+        tokio::runtime::Handle::try_current().map_err(|_| MockError::NoRuntime)?;
         let spec = config.load_spec()?;
         let api = api::Api::compile(&spec)?;
         let info_version = api.info_version.clone();
@@ -398,3 +416,8 @@ impl Drop for MockServer {
         }
     }
 }
+
+/// The README's examples compile.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -1,4 +1,4 @@
-//! `cargo run -p portone-mock -- --spec PATH [--port N] [--seed S] [--api-secret SECRET]`
+//! `cargo run -p portone-mock -- --spec PATH [--port N] [--seed S] [--api-secret SECRET] [--log]`
 //!
 //! Serves PortOne's V2 API from an OpenAPI spec on 127.0.0.1 until interrupted.
 
@@ -32,6 +32,9 @@ struct Args {
     /// Accept request properties the spec does not declare.
     #[arg(long)]
     allow_unknown_fields: bool,
+    /// Log each request to stderr.
+    #[arg(long)]
+    log: bool,
 }
 
 #[tokio::main]
@@ -44,7 +47,8 @@ async fn main() -> ExitCode {
     .port(args.port)
     .seed(args.seed)
     .otp(args.otp)
-    .reject_unknown_fields(!args.allow_unknown_fields);
+    .reject_unknown_fields(!args.allow_unknown_fields)
+    .log_requests(args.log);
     for secret in args.api_secrets {
         config = config.api_secret(secret);
     }

@@ -25,8 +25,11 @@ pub(crate) struct Echo {
     pub fields: Vec<(String, String)>,
     /// `id` of objects whose component name ends with the stem (`Payment` for `paymentId`).
     pub resource_ids: Vec<(String, String)>,
-    /// A path parameter named `id`: the `id` of the top-level object or its direct children.
+    /// A path parameter named `id`: the `id` of the top-level object, or of its direct
+    /// children when the top-level object has none (`{"partner": {"id": ...}}`).
     pub plain_id: Option<String>,
+    /// Depth at which `plain_id` applies (set by [`Api::shape_component`]).
+    plain_id_depth: usize,
 }
 
 impl Echo {
@@ -52,11 +55,14 @@ impl Echo {
             echo.fields.push(("storeId".into(), store.to_owned()));
         }
         for (name, value) in path {
+            if name == "id" {
+                // Every object has an `id`: only the named resource gets this one.
+                echo.plain_id = Some(value.clone());
+                continue;
+            }
             echo.fields.retain(|(k, _)| k != name);
             echo.fields.push((name.clone(), value.clone()));
-            if name == "id" {
-                echo.plain_id = Some(value.clone());
-            } else if let Some(stem) = name.strip_suffix("Id").filter(|s| !s.is_empty()) {
+            if let Some(stem) = name.strip_suffix("Id").filter(|s| !s.is_empty()) {
                 let mut chars = stem.chars();
                 let first = chars.next().map(|c| c.to_ascii_uppercase());
                 let stem: String = first.into_iter().chain(chars).collect();
@@ -110,7 +116,9 @@ impl Api {
     /// Shapes a value of component `component` (see [`Api::shape`]).
     pub fn shape_component(&self, component: &str, value: &mut Value, echo: &Echo) {
         let schema = json!({ "$ref": format!("{SCHEMA_PREFIX}{component}") });
-        self.shape(&schema, value, echo, 0, false, None);
+        let mut echo = echo.clone();
+        echo.plain_id_depth = if value.get("id").is_some() { 0 } else { 1 };
+        self.shape(&schema, value, &echo, 0, false, None);
     }
 
     /// Walks `value` along `schema`: standalone union members get their tag, echoed fields
@@ -243,7 +251,7 @@ impl Api {
             {
                 obj.insert("id".into(), Value::String(id.clone()));
             } else if let Some(id) = &echo.plain_id
-                && depth <= 1
+                && depth == echo.plain_id_depth
             {
                 obj.insert("id".into(), Value::String(id.clone()));
             }

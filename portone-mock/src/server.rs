@@ -81,8 +81,6 @@ pub(crate) struct Call<'a> {
     pub body: Option<Value>,
     /// The store the request is about (query, body, or the configured default).
     pub store_id: String,
-    /// The store as the request named it, if it did.
-    pub explicit_store_id: Option<String>,
 }
 
 impl Call<'_> {
@@ -101,11 +99,7 @@ impl Call<'_> {
 
     /// What the response should echo.
     pub fn echo(&self) -> Echo {
-        Echo::from_request(
-            &self.path,
-            self.explicit_store_id.as_deref(),
-            self.body.as_ref(),
-        )
+        Echo::from_request(&self.path, Some(&self.store_id), self.body.as_ref())
     }
 }
 
@@ -139,7 +133,17 @@ async fn handle(
             );
         }
     };
-    inner.dispatch(parts.method.as_str(), &parts.uri, &parts.headers, &bytes)
+    let reply = inner.dispatch(parts.method.as_str(), &parts.uri, &parts.headers, &bytes);
+    if inner.config.log_requests {
+        let kind = match &reply.body {
+            ReplyBody::Json(body) if reply.status >= 400 => {
+                body["type"].as_str().unwrap_or_default().to_owned()
+            }
+            _ => String::new(),
+        };
+        eprintln!("{} {} -> {} {kind}", parts.method, parts.uri, reply.status);
+    }
+    reply
 }
 
 impl Inner {
@@ -567,10 +571,7 @@ impl Inner {
             op,
             path,
             body: json_body,
-            store_id: explicit_store_id
-                .clone()
-                .unwrap_or_else(|| self.config.default_store_id.clone()),
-            explicit_store_id,
+            store_id: explicit_store_id.unwrap_or_else(|| self.config.default_store_id.clone()),
         })
     }
 

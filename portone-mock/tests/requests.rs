@@ -374,6 +374,23 @@ async fn responses_are_deterministic_and_echo_the_request() {
         .await
         .json();
     assert_eq!(partner["id"], "partner-7", "{partner}");
+    let transfer = Http::new(&one).get("/platform/transfers/tr-1").await.json();
+    assert_eq!(transfer["id"], "tr-1", "{transfer}");
+    assert_ne!(
+        transfer["partner"]["id"], "tr-1",
+        "only the named resource: {transfer}"
+    );
+    // Without a storeId, the default store is the one answering.
+    let receipt = Http::new(&one)
+        .get("/payments/pay-1/cash-receipt")
+        .await
+        .json();
+    assert_eq!(receipt["paymentId"], "pay-1", "{receipt}");
+    assert_eq!(
+        receipt["storeId"],
+        portone_mock::DEFAULT_STORE_ID,
+        "{receipt}"
+    );
     let counterparty = Http::new(&one).get("/b2b/counterparties/cp-1").await.json();
     assert_eq!(counterparty["id"], "cp-1", "{counterparty}");
     let schedule = Http::new(&one)
@@ -434,7 +451,15 @@ async fn binary_serves_a_spec_file() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_portone-mock"))
         .args(["--spec"])
         .arg(latest_spec_path())
-        .args(["--port", "0", "--seed", "5", "--api-secret", "bin-secret"])
+        .args([
+            "--port",
+            "0",
+            "--seed",
+            "5",
+            "--api-secret",
+            "bin-secret",
+            "--log",
+        ])
         .stdout(Stdio::piped())
         .spawn()
         .expect("binary starts");
@@ -481,4 +506,32 @@ async fn binary_serves_a_spec_file() {
         "{}",
         String::from_utf8_lossy(&bad.stderr)
     );
+}
+
+#[test]
+fn start_outside_tokio_is_an_error_not_a_panic() {
+    let config = MockConfig::from_path(latest_spec_path());
+    let error = block_on_without_runtime(MockServer::start(config)).expect_err("no runtime");
+    assert!(
+        error.to_string().contains("needs a Tokio runtime"),
+        "{error}"
+    );
+}
+
+/// Polls a future to completion on this thread, without any runtime.
+fn block_on_without_runtime<F: std::future::Future>(future: F) -> F::Output {
+    use std::task::{Context, Poll, Wake, Waker};
+    struct Noop;
+    impl Wake for Noop {
+        fn wake(self: std::sync::Arc<Self>) {}
+    }
+    let waker = Waker::from(std::sync::Arc::new(Noop));
+    let mut cx = Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+        std::thread::yield_now();
+    }
 }
