@@ -403,3 +403,111 @@ fn collect_patterns(value: &Value, f: &mut impl FnMut(&str)) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn spec(member_extra: Value, error_response_description: &str) -> Spec {
+        let mut not_found = json!({"type": "object", "required": ["type"],
+            "properties": {"type": {"type": "string"}, "message": {"type": "string"}}});
+        if let (Some(obj), Some(extra)) = (not_found.as_object_mut(), member_extra.as_object()) {
+            obj.extend(extra.clone());
+        }
+        let error = json!({"$ref": "#/components/schemas/GetThingError"});
+        let doc = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "9.9.9"},
+            "paths": {
+                "/things/{thingId}": {"get": {
+                    "operationId": "getThing",
+                    "security": [{"portOne": []}],
+                    "parameters": [
+                        {"name": "thingId", "in": "path", "required": true, "schema": {"type": "string"}},
+                        {"name": "x-trace", "in": "header", "required": true, "schema": {"type": "string"}}
+                    ],
+                    "responses": {
+                        "200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
+                        "404": {"description": error_response_description, "content": {"application/json": {"schema": error}}}
+                    },
+                    "x-portone-error": error
+                }},
+                "/things/special": {"get": {
+                    "operationId": "getSpecialThing",
+                    "responses": {"204": {"description": "none"}}
+                }}
+            },
+            "components": {"schemas": {
+                "Thing": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+                "GetThingError": {"oneOf": [{"$ref": "#/components/schemas/ThingNotFoundError"}],
+                    "discriminator": {"propertyName": "type", "mapping": {"THING_NOT_FOUND": "#/components/schemas/ThingNotFoundError"}}},
+                "ThingNotFoundError": not_found
+            }}
+        });
+        Spec::from_bytes(doc.to_string().as_bytes(), "inline").expect("valid spec")
+    }
+
+    #[test]
+    fn compiles_operations_params_and_error_statuses() {
+        let api = Api::compile(&spec(json!({"x-portone-status-code": 404}), "")).unwrap();
+        assert_eq!(api.info_version, "9.9.9");
+        let op = match api.route("GET", "/things/t-1") {
+            Route::Found(op, params) => {
+                assert_eq!(params, vec![("thingId".to_owned(), "t-1".to_owned())]);
+                op
+            }
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(op.id, "getThing");
+        assert!(op.authenticated);
+        assert_eq!(op.header_params[0].name, "x-trace");
+        assert_eq!(op.error("THING_NOT_FOUND").map(|e| e.status), Some(404));
+        assert_eq!(op.success, Success::Json("Thing".into()));
+        match api.route("GET", "/things/special") {
+            Route::Found(op, params) => {
+                assert_eq!(op.id, "getSpecialThing");
+                assert!(params.is_empty());
+                assert_eq!((op.success_status, &op.success), (204, &Success::Empty));
+                assert!(!op.authenticated);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            matches!(api.route("DELETE", "/things/t-1"), Route::WrongMethod(m) if m == ["GET"])
+        );
+        assert!(matches!(api.route("GET", "/things"), Route::NotFound));
+        assert!(matches!(api.route("GET", "things/t-1"), Route::NotFound));
+    }
+
+    #[test]
+    fn error_status_falls_back_to_the_response_naming_the_member() {
+        let api = Api::compile(&spec(json!({}), "* `ThingNotFoundError`: no such thing")).unwrap();
+        let Route::Found(op, _) = api.route("GET", "/things/t") else {
+            panic!("routed")
+        };
+        assert_eq!(op.error("THING_NOT_FOUND").map(|e| e.status), Some(404));
+    }
+
+    #[test]
+    fn an_error_without_a_status_is_reported() {
+        let error = Api::compile(&spec(json!({}), "nothing")).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("GET /things/{thingId}: no status code for error ThingNotFoundError"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_bad_pattern_is_reported() {
+        let error = Api::compile(&spec(
+            json!({"x-portone-status-code": 404,
+                "properties": {"type": {"type": "string"}, "code": {"type": "string", "pattern": "(["}}}),
+            "",
+        ))
+        .unwrap_err();
+        assert!(error.to_string().contains("pattern \"([\""), "{error}");
+    }
+}

@@ -67,11 +67,32 @@ async fn unknown_routes_are_404_in_portone_shape() {
         assert_eq!(response.error_type(), "NOT_FOUND");
         assert!(response.message().contains(needle), "{}", response.text);
     }
-    // A literal segment wins over a parameter: `/payments-by-cursor` is not a payment ID,
-    // `/platform/partners/batch` not a partner ID.
     let cursor = http.get("/payments-by-cursor").await;
     assert_eq!(cursor.status, 200, "{}", cursor.text);
     assert!(cursor.json().get("items").is_some());
+    // Templates of the same shape: the literal segment wins over a parameter. The operation
+    // that answered is named when it is asked for an error it does not document.
+    for (target, op) in [
+        (
+            "/platform/partners/counterparty-connect/p-1",
+            "connectPartnerCounterparty",
+        ),
+        ("/platform/partners/p-1/archive", "archivePlatformPartner"),
+        (
+            "/platform/partners/counterparty-disconnect/p-1",
+            "disconnectPartnerCounterparty",
+        ),
+        ("/platform/partners/p-1/recover", "recoverPlatformPartner"),
+    ] {
+        let response = http
+            .send("POST", target, &[(ERROR_HEADER, "NOPE")], None)
+            .await;
+        let message = response.message();
+        assert!(
+            message.contains(&format!("is not a documented error of {op} ")),
+            "{target}: {message}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -534,4 +555,61 @@ fn block_on_without_runtime<F: std::future::Future>(future: F) -> F::Output {
         }
         std::thread::yield_now();
     }
+}
+
+/// Header parameters (PortOne's spec has none today) and any spec document, not only PortOne's.
+#[tokio::test]
+async fn header_parameters_of_any_spec() {
+    let error = json!({"$ref": "#/components/schemas/GetThingError"});
+    let doc = json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "0.0.1"},
+        "paths": {"/things/{thingId}": {"get": {
+            "operationId": "getThing",
+            "security": [{"portOne": []}],
+            "parameters": [
+                {"name": "thingId", "in": "path", "required": true, "schema": {"type": "string"}},
+                {"name": "x-count", "in": "header", "required": true, "schema": {"type": "integer", "format": "int32"}}
+            ],
+            "responses": {
+                "200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
+                "400": {"description": "bad", "content": {"application/json": {"schema": error}}}
+            },
+            "x-portone-error": error
+        }}},
+        "components": {"schemas": {
+            "Thing": {"type": "object", "required": ["thingId"], "properties": {"thingId": {"type": "string"}}},
+            "GetThingError": {"oneOf": [{"$ref": "#/components/schemas/InvalidRequestError"}],
+                "discriminator": {"propertyName": "type", "mapping": {"INVALID_REQUEST": "#/components/schemas/InvalidRequestError"}}},
+            "InvalidRequestError": {"type": "object", "required": ["type"], "x-portone-status-code": 400,
+                "properties": {"type": {"type": "string"}, "message": {"type": "string"}}}
+        }}
+    });
+    let spec =
+        portone_openapi::Spec::from_bytes(doc.to_string().as_bytes(), "inline").expect("spec");
+    let server = start(MockConfig::new(spec)).await;
+    assert_eq!(server.spec_version(), "0.0.1");
+    assert_eq!(server.operation_count(), 1);
+    let http = Http::new(&server);
+    assert_invalid(
+        &http.get("/things/t-1").await,
+        &["headers.x-count: required header is missing"],
+    );
+    assert_invalid(
+        &http
+            .send("GET", "/things/t-1", &[("x-count", "many")], None)
+            .await,
+        &[r#"headers.x-count: "many" is not an integer"#],
+    );
+    assert_invalid(
+        &http
+            .send("GET", "/things/t-1", &[("x-count", "4294967296")], None)
+            .await,
+        &["headers.x-count: 4294967296 is out of the int32 range"],
+    );
+    let ok = http
+        .send("GET", "/things/t-1", &[("x-count", "3")], None)
+        .await;
+    assert_eq!(ok.status, 200, "{}", ok.text);
+    assert_eq!(ok.json(), json!({"thingId": "t-1"}));
 }
