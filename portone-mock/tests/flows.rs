@@ -489,12 +489,8 @@ fn jwt_claims(token: &str) -> Value {
 }
 
 #[tokio::test]
-async fn api_secret_login_bearer_tokens_refresh_and_expiry() {
-    let f = Flow::start(|c| {
-        c.api_secret("secret-1")
-            .access_token_ttl(Duration::from_millis(1500))
-    })
-    .await;
+async fn api_secret_login_bearer_tokens_and_refresh() {
+    let f = Flow::start(|c| c.api_secret("secret-1")).await;
     let anonymous = f.http.with_auth(None);
     let get = "/payments/nothing";
 
@@ -604,22 +600,56 @@ async fn api_secret_login_bearer_tokens_refresh_and_expiry() {
         .await;
     assert_eq!(not_refresh.error_type(), "UNAUTHORIZED");
 
-    // Access tokens expire.
-    tokio::time::sleep(Duration::from_millis(1600)).await;
-    let expired = f
+    let works = f
         .http
         .with_auth(Some(&format!("Bearer {new_access}")))
         .get(get)
         .await;
+    assert_eq!(works.error_type(), "PAYMENT_NOT_FOUND");
+    let old_access = f
+        .http
+        .with_auth(Some(&format!("Bearer {access}")))
+        .get(get)
+        .await;
+    assert_eq!(
+        old_access.error_type(),
+        "PAYMENT_NOT_FOUND",
+        "valid until it expires"
+    );
+}
+
+#[tokio::test]
+async fn access_tokens_expire() {
+    let f = Flow::start(|c| c.access_token_ttl(Duration::from_millis(300))).await;
+    let anonymous = f.http.with_auth(None);
+    let login = f
+        .call(
+            &anonymous,
+            "loginViaApiSecret",
+            "/login/api-secret",
+            Some(json!({"apiSecret": "any"})),
+        )
+        .await
+        .json();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let access = login["accessToken"].as_str().expect("access token");
+    let expired = f
+        .call(
+            &f.http.with_auth(Some(&format!("Bearer {access}"))),
+            "getPayment",
+            "/payments/p",
+            None,
+        )
+        .await;
     assert_eq!(expired.status, 401);
     assert!(expired.message().contains("expired"), "{}", expired.text);
-    let renewed_again = f
+    let renewed = f
         .call(
             &anonymous,
             "refreshToken",
             "/token/refresh",
-            Some(json!({"refreshToken": renewed["refreshToken"]})),
+            Some(json!({"refreshToken": login["refreshToken"]})),
         )
         .await;
-    assert_eq!(renewed_again.status, 200, "{}", renewed_again.text);
+    assert_eq!(renewed.status, 200, "{}", renewed.text);
 }

@@ -50,6 +50,7 @@ pub fn history_spec_paths() -> Vec<PathBuf> {
         .unwrap_or_else(|e| panic!("history specs at {}: {e}", dir.display()))
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| p.canonicalize().unwrap_or(p))
         .collect();
     specs.sort();
     assert!(!specs.is_empty(), "no history specs in {}", dir.display());
