@@ -191,9 +191,13 @@ impl Inner {
     }
 
     fn invalid(&self, op: &Op, violations: &[Violation]) -> Reply {
-        let text: Vec<String> = violations.iter().map(Violation::to_string).collect();
+        let text: Vec<String> = violations
+            .iter()
+            .take(MAX_VIOLATIONS)
+            .map(Violation::to_string)
+            .collect();
         let mut message = text.join("; ");
-        if violations.len() >= MAX_VIOLATIONS {
+        if violations.len() > MAX_VIOLATIONS {
             message.push_str("; ... (more not shown)");
         }
         self.error(op, "INVALID_REQUEST", &message)
@@ -553,7 +557,6 @@ impl Inner {
         }
 
         if !violations.is_empty() {
-            violations.truncate(MAX_VIOLATIONS);
             return Err(violations);
         }
         let explicit_store_id = query

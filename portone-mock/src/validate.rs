@@ -122,7 +122,8 @@ impl<'a> Validator<'a> {
         }
     }
 
-    /// Every violation of `schema` by `value` (at most [`MAX_VIOLATIONS`]), paths under `root`.
+    /// The violations of `schema` by `value` (a few more than [`MAX_VIOLATIONS`] at most),
+    /// paths under `root`.
     pub fn check(&self, schema: &Value, value: &Value, root: &str) -> Vec<Violation> {
         let mut out = Vec::new();
         let mut path = root.to_owned();
@@ -163,7 +164,8 @@ impl<'a> Validator<'a> {
         name: Option<&'a str>,
         out: &mut Vec<Violation>,
     ) {
-        if out.len() >= MAX_VIOLATIONS {
+        // One more than is shown, so that the message can say there are more.
+        if out.len() > MAX_VIOLATIONS {
             return;
         }
         let (schema, resolved_name) = match self.resolve(schema) {
@@ -580,7 +582,7 @@ fn unknown_property(name: Option<&str>, properties: Option<&Map<String, Value>>)
     let known = properties
         .map(|p| list_values(p.keys().map(String::as_str)))
         .unwrap_or_default();
-    format!("unknown property (not in the spec{of}; known: {known})")
+    format!("unknown property (not in the spec{of}, which declares {known})")
 }
 
 #[cfg(test)]
@@ -723,7 +725,7 @@ mod tests {
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert!(
             errors[0].starts_with(
-                "body.filter.staus: unknown property (not in the spec of Filter; known: \"status\""
+                "body.filter.staus: unknown property (not in the spec of Filter, which declares \"status\""
             ),
             "{errors:?}"
         );

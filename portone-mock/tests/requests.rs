@@ -182,7 +182,7 @@ async fn json_bodies_are_checked_against_their_schema() {
         (
             json!({"billingKey": "b", "orderName": "o", "amount": {"total": 1, "totl": 2}, "currency": "KRW"}),
             vec![
-                "body.amount.totl: unknown property (not in the spec of PaymentAmountInput; known: \"total\"",
+                "body.amount.totl: unknown property (not in the spec of PaymentAmountInput, which declares \"total\"",
             ],
         ),
         (
@@ -210,6 +210,13 @@ async fn json_bodies_are_checked_against_their_schema() {
         let response = http.post(pay, body.clone()).await;
         assert_invalid(&response, &needles);
     }
+    // At most ten violations are listed.
+    let many: serde_json::Map<String, Value> =
+        (0..12).map(|i| (format!("x{i:02}"), json!(i))).collect();
+    let crowded = http.post(pay, Value::Object(many)).await;
+    let message = crowded.message();
+    assert!(message.ends_with("; ... (more not shown)"), "{message}");
+    assert_eq!(message.matches("; ").count(), 10, "{message}");
     // The bypass object is free-form.
     let free = http
         .post(pay, json!({"billingKey": "b", "orderName": "o", "amount": {"total": 1}, "currency": "KRW", "bypass": {"anything": [1, {"goes": null}]}}))
