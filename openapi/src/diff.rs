@@ -885,7 +885,7 @@ impl Differ<'_> {
                     name: (*name).clone(),
                 },
                 ChangeKind::Removed,
-                format!("type `{}` removed", crate::rust_type_name(name)),
+                "",
             );
         }
         for name in new_names.difference(&old_names) {
