@@ -1,16 +1,655 @@
-//! Emits pagination helpers for the list operations (see `src/paginate.rs`).
+//! Emits pagination helpers for the list operations (runtime: `src/paginate.rs`).
+//!
+//! List operations are recognized from the normalized schemas, not from a hand-made list:
+//!
+//! - numbered pages: the body has `page` (an object with integer `number` and `size`) or
+//!   integer `pageNumber` and `pageSize`; the response has `page` (an object with integer
+//!   `number`, `size`, `totalCount`) and exactly one array property (the items);
+//! - cursors: the body has a string `cursor` and an integer `size`; the response has exactly
+//!   one array property whose items (a component) have a string `cursor`.
+//!
+//! An operation that looks like a list (a body with `page`/`pageNumber`/`pageSize`/`cursor`,
+//! or a response with `page`/`cursor`/`nextCursor`/`totalCount`) but fits neither shape is
+//! listed in `UNCLASSIFIED_LIST_OPERATIONS` with the reason, and the build warns about it.
+//!
+//! For each list operation this emits: a `<method>_stream` method in the operation's group,
+//! `ListResponse` for its response type, a JSON adapter, and an entry of `LIST_OPERATIONS`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use portone_openapi::Normalized;
+use heck::ToSnakeCase;
+use portone_openapi::{Normalized, Operation, SuccessBody, rust_type_name};
 use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::{Map, Value};
 
 use crate::Signature;
 
-/// Extra items appended to `api.rs` (e.g. `impl XApi<'a> { pub fn ..._stream(...) }` blocks).
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// Body properties that make an operation look like a list.
+const BODY_HINTS: &[&str] = &["page", "pageNumber", "pageSize", "cursor"];
+/// Response properties that make an operation look like a list.
+const RESPONSE_HINTS: &[&str] = &["page", "cursor", "nextCursor", "totalCount"];
+
+/// How a list operation's body selects a page.
+enum Style {
+    /// `page: {number, size}`; the component of the page input.
+    NestedPage { input: String },
+    /// `pageNumber`, `pageSize`.
+    FlatPage,
+    /// `cursor`, `size`; items carry `cursor`.
+    Cursor,
+}
+
+/// A recognized list operation.
+struct ListOp<'a> {
+    op: &'a Operation,
+    body: String,
+    response: String,
+    /// Wire name of the items property.
+    items: String,
+    /// Component of the items.
+    item: String,
+    /// For numbered pages: the component of the response's `page`.
+    page_info: Option<String>,
+    style: Style,
+}
+
+enum Classified<'a> {
+    NotList,
+    List(ListOp<'a>),
+    Unclassified(String),
+}
+
+/// Extra items appended to `api.rs`: stream methods, `ListResponse` impls, `LIST_OPERATIONS`
+/// and `UNCLASSIFIED_LIST_OPERATIONS`.
 pub(crate) fn emit(
-    _normalized: &Normalized,
-    _signatures: &BTreeMap<String, Signature>,
+    normalized: &Normalized,
+    signatures: &BTreeMap<String, Signature>,
 ) -> Result<TokenStream, String> {
-    Ok(TokenStream::new())
+    let schemas = normalized.spec["components"]["schemas"]
+        .as_object()
+        .ok_or("the normalized spec has no components.schemas")?;
+    let method_names: BTreeSet<&str> = normalized
+        .model
+        .operations
+        .iter()
+        .map(|op| op.rust_name.as_str())
+        .collect();
+
+    let mut items = Vec::new();
+    let mut table = Vec::new();
+    let mut unclassified = Vec::new();
+    let mut responses: BTreeMap<String, String> = BTreeMap::new();
+    let mut slots = BTreeSet::new();
+    let mut slots_mut = BTreeSet::new();
+
+    for op in &normalized.model.operations {
+        let list = match classify(schemas, op) {
+            Classified::NotList => continue,
+            Classified::Unclassified(reason) => {
+                unclassified.push((op.id.clone(), reason));
+                continue;
+            }
+            Classified::List(list) => list,
+        };
+        let stream_name = format!("{}_stream", op.rust_name);
+        if method_names.contains(stream_name.as_str()) {
+            unclassified.push((
+                op.id.clone(),
+                format!("`{stream_name}` is already the name of an operation"),
+            ));
+            continue;
+        }
+        let signature = signatures
+            .get(&op.rust_name)
+            .ok_or_else(|| format!("no generated method for {}", op.id))?;
+        let Some(params) = stream_params(signature) else {
+            unclassified.push((
+                op.id.clone(),
+                "the generated method has no `body: &T` parameter".into(),
+            ));
+            continue;
+        };
+        // Response types shared by several operations get one `ListResponse` impl, which
+        // must then describe them all alike.
+        let shape = format!("{}/{}/{}", list.items, list.item, list.page_info.is_some());
+        match responses.get(&list.response) {
+            Some(existing) if *existing != shape => {
+                unclassified.push((
+                    op.id.clone(),
+                    format!(
+                        "response {} is shared with a list operation of another shape",
+                        list.response
+                    ),
+                ));
+                continue;
+            }
+            Some(_) => {}
+            None => {
+                responses.insert(list.response.clone(), shape);
+                items.push(list_response_impl(&list));
+                if let Some(info) = &list.page_info {
+                    slots.insert(info.clone());
+                }
+            }
+        }
+        if let Style::NestedPage { input } = &list.style {
+            slots.insert(input.clone());
+            slots_mut.insert(input.clone());
+        }
+        items.push(stream_method(&list, signature, &params));
+        items.push(json_adapter(&list, &params));
+        table.push(table_entry(&list));
+    }
+
+    for slot in &slots {
+        let ty = type_path(slot);
+        items.push(quote! {
+            impl crate::paginate::fields::Slot for #ty {
+                type Inner = Self;
+                fn get(&self) -> ::std::option::Option<&Self> {
+                    ::std::option::Option::Some(self)
+                }
+            }
+        });
+    }
+    for slot in &slots_mut {
+        let ty = type_path(slot);
+        items.push(quote! {
+            impl crate::paginate::fields::SlotMut for #ty {
+                fn get_mut_or_default(&mut self) -> &mut Self {
+                    self
+                }
+            }
+        });
+    }
+
+    for (id, reason) in &unclassified {
+        println!("cargo::warning=list-like operation {id} has no stream helper: {reason}");
+    }
+    let unclassified = unclassified
+        .iter()
+        .map(|(id, reason)| quote!((#id, #reason)));
+    Ok(quote! {
+        #(#items)*
+
+        /// Every list operation of the spec, with its `_stream` method (see
+        /// [`paginate`](crate::paginate)).
+        pub static LIST_OPERATIONS: &[crate::paginate::ListOperation] = &[#(#table),*];
+
+        /// Operations that look like lists but fit no known paging shape, so have no stream
+        /// helper: (`operationId`, reason). Empty for the specs this crate is tested with.
+        pub static UNCLASSIFIED_LIST_OPERATIONS: &[(&str, &str)] = &[#(#unclassified),*];
+    })
+}
+
+fn classify<'a>(schemas: &Map<String, Value>, op: &'a Operation) -> Classified<'a> {
+    let body_schema = op.body.as_ref().map(|b| b.schema.as_str());
+    let response_schema = match &op.success {
+        SuccessBody::Json(name) => Some(name.as_str()),
+        _ => None,
+    };
+    let body = body_schema.and_then(|name| properties(schemas, name));
+    let response = response_schema.and_then(|name| properties(schemas, name));
+    let hinted = |props: Option<&Map<String, Value>>, hints: &[&str]| {
+        props.is_some_and(|p| hints.iter().any(|h| p.contains_key(*h)))
+    };
+    if !hinted(body, BODY_HINTS) && !hinted(response, RESPONSE_HINTS) {
+        return Classified::NotList;
+    }
+    let (Some(body_name), Some(body)) = (body_schema, body) else {
+        return Classified::Unclassified("no JSON object request body".into());
+    };
+    let (Some(response_name), Some(response)) = (response_schema, response) else {
+        return Classified::Unclassified("no JSON object success response".into());
+    };
+
+    let arrays: Vec<(&String, &Value)> = response
+        .iter()
+        .filter(|(_, schema)| schema["type"] == "array")
+        .collect();
+    let item_component = |schema: &Value| ref_name(&schema["items"]).map(str::to_owned);
+
+    let nested = body
+        .get("page")
+        .and_then(ref_name)
+        .filter(|input| {
+            schemas.get(*input).is_some_and(|schema| {
+                has_integers(schema, &["number", "size"]) && !requires(schema, &["number", "size"])
+            })
+        })
+        .map(str::to_owned);
+    let flat = has_integer_props(body, &["pageNumber", "pageSize"]);
+    let cursor = body.get("cursor").is_some_and(|s| s["type"] == "string")
+        && has_integer_props(body, &["size"]);
+
+    let list = |items: &str, item: String, page_info: Option<String>, style: Style| ListOp {
+        op,
+        body: body_name.to_owned(),
+        response: response_name.to_owned(),
+        items: items.to_owned(),
+        item,
+        page_info,
+        style,
+    };
+
+    if nested.is_some() || flat {
+        let Some(info) = response.get("page").and_then(ref_name).filter(|info| {
+            schemas
+                .get(*info)
+                .is_some_and(|s| has_integers(s, &["number", "size", "totalCount"]))
+        }) else {
+            return Classified::Unclassified(
+                "numbered-page request, but the response has no `page: {number, size, totalCount}`"
+                    .into(),
+            );
+        };
+        let [(items, schema)] = arrays.as_slice() else {
+            return Classified::Unclassified(format!(
+                "numbered pages, but the response has {} array properties instead of one",
+                arrays.len()
+            ));
+        };
+        let Some(item) = item_component(schema) else {
+            return Classified::Unclassified(format!("the items of `{items}` are not a component"));
+        };
+        let style = match nested {
+            Some(input) => Style::NestedPage { input },
+            None => Style::FlatPage,
+        };
+        return Classified::List(list(items, item, Some(info.to_owned()), style));
+    }
+    if cursor {
+        let with_cursor: Vec<(&String, String)> = arrays
+            .iter()
+            .filter_map(|(name, schema)| Some((*name, item_component(schema)?)))
+            .filter(|(_, item)| {
+                properties(schemas, item)
+                    .and_then(|p| p.get("cursor"))
+                    .is_some_and(|c| c["type"] == "string")
+            })
+            .collect();
+        let [(items, item)] = with_cursor.as_slice() else {
+            return Classified::Unclassified(format!(
+                "cursor request, but the response has {} arrays of items with a `cursor` \
+                 instead of one",
+                with_cursor.len()
+            ));
+        };
+        return Classified::List(list(items, item.clone(), None, Style::Cursor));
+    }
+    Classified::Unclassified(
+        "neither `page: {number, size}`, `pageNumber`/`pageSize` nor `cursor`/`size` in the body"
+            .into(),
+    )
+}
+
+fn properties<'s>(schemas: &'s Map<String, Value>, name: &str) -> Option<&'s Map<String, Value>> {
+    schemas.get(name)?.get("properties")?.as_object()
+}
+
+fn ref_name(schema: &Value) -> Option<&str> {
+    schema.get("$ref")?.as_str()?.strip_prefix(SCHEMA_PREFIX)
+}
+
+fn has_integer_props(props: &Map<String, Value>, names: &[&str]) -> bool {
+    names
+        .iter()
+        .all(|n| props.get(*n).is_some_and(|p| p["type"] == "integer"))
+}
+
+fn has_integers(schema: &Value, names: &[&str]) -> bool {
+    schema["properties"]
+        .as_object()
+        .is_some_and(|props| has_integer_props(props, names))
+}
+
+fn requires(schema: &Value, names: &[&str]) -> bool {
+    schema["required"]
+        .as_array()
+        .is_some_and(|r| r.iter().any(|v| names.iter().any(|n| v == *n)))
+}
+
+/// The Rust field typify gives a property (its `sanitize` for snake case).
+fn field(wire: &str) -> syn::Ident {
+    let snake = wire.to_snake_case();
+    syn::parse_str::<syn::Ident>(&snake).unwrap_or_else(|_| format_ident!("{snake}_"))
+}
+
+fn type_path(component: &str) -> TokenStream {
+    let ident = format_ident!("{}", rust_type_name(component));
+    quote!(::portone_gen::types::#ident)
+}
+
+/// A parameter of the stream method: owned type, and how to pass it to the operation.
+struct Param {
+    ident: syn::Ident,
+    owned: syn::Type,
+    pass: TokenStream,
+    is_body: bool,
+    optional: bool,
+}
+
+/// The stream method's parameters (`None` if there is no `body: &T`).
+fn stream_params(signature: &Signature) -> Option<Vec<Param>> {
+    let mut params = Vec::new();
+    let mut has_body = false;
+    for (ident, ty) in &signature.params {
+        let is_body = ident == "body";
+        let (owned, pass): (syn::Type, TokenStream) = match ty {
+            syn::Type::Reference(r) if is_str(&r.elem) => {
+                (syn::parse_quote!(::std::string::String), quote!(&#ident))
+            }
+            syn::Type::Reference(r) => ((*r.elem).clone(), quote!(&#ident)),
+            _ => match option_of_reference(ty) {
+                Some(inner) if is_str(inner) => (
+                    syn::parse_quote!(::std::option::Option<::std::string::String>),
+                    quote!(#ident.as_deref()),
+                ),
+                Some(inner) => (
+                    syn::parse_quote!(::std::option::Option<#inner>),
+                    quote!(#ident.as_ref()),
+                ),
+                None => (ty.clone(), quote!(#ident)),
+            },
+        };
+        if is_body {
+            if !matches!(ty, syn::Type::Reference(_)) {
+                return None;
+            }
+            has_body = true;
+        }
+        let optional = is_option(&owned);
+        params.push(Param {
+            ident: ident.clone(),
+            owned,
+            pass,
+            is_body,
+            optional,
+        });
+    }
+    has_body.then_some(params)
+}
+
+fn is_str(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.is_ident("str"))
+}
+
+fn is_option(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
+}
+
+/// `T` of `Option<&T>`.
+fn option_of_reference(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(syn::Type::Reference(r)) => Some(&r.elem),
+        _ => None,
+    }
+}
+
+fn list_response_impl(list: &ListOp) -> TokenStream {
+    let response = type_path(&list.response);
+    let item = type_path(&list.item);
+    let items = field(&list.items);
+    let position = match &list.style {
+        Style::NestedPage { .. } | Style::FlatPage => quote! {
+            let page = crate::paginate::fields::Slot::get(&self.page)?;
+            ::std::option::Option::Some(crate::paginate::Position::Page {
+                number: crate::paginate::fields::IntField::get(&page.number)?,
+                size: crate::paginate::fields::IntField::get(&page.size)?,
+                total_count: crate::paginate::fields::IntField::get(&page.total_count)?,
+            })
+        },
+        Style::Cursor => quote! {
+            ::std::option::Option::Some(crate::paginate::Position::Cursor {
+                last: crate::paginate::ListResponse::items(self)
+                    .last()
+                    .and_then(|item| crate::paginate::fields::StrField::get(&item.cursor)),
+            })
+        },
+    };
+    quote! {
+        impl crate::paginate::sealed::Sealed for #response {}
+
+        impl crate::paginate::ListResponse for #response {
+            type Item = #item;
+
+            fn items(&self) -> &[#item] {
+                crate::paginate::fields::ListField::slice(&self.#items)
+            }
+
+            fn items_mut(&mut self) -> &mut ::std::vec::Vec<#item> {
+                crate::paginate::fields::ListField::vec_mut(&mut self.#items)
+            }
+
+            fn position(&self) -> ::std::option::Option<crate::paginate::Position<'_>> {
+                #position
+            }
+        }
+    }
+}
+
+fn stream_method(list: &ListOp, signature: &Signature, params: &[Param]) -> TokenStream {
+    let op = list.op;
+    let group = crate::group_ident(&op.group());
+    let method = format_ident!("{}", op.rust_name);
+    let stream = format_ident!("{}_stream", op.rust_name);
+    let body_ty = type_path(&list.body);
+    let ok = &signature.ok;
+    let err = &signature.err;
+    let items = &list.items;
+
+    let (read, apply, how) = match &list.style {
+        Style::NestedPage { .. } => (
+            quote! {
+                let page = crate::paginate::fields::Slot::get(&body.page);
+                crate::paginate::Request::Page {
+                    number: page
+                        .and_then(|p| crate::paginate::fields::IntField::get(&p.number))
+                        .unwrap_or(0),
+                    size: page.and_then(|p| crate::paginate::fields::IntField::get(&p.size)),
+                }
+            },
+            quote! {
+                if let crate::paginate::Request::Page { number, size } = request {
+                    let page = crate::paginate::fields::SlotMut::get_mut_or_default(&mut body.page);
+                    crate::paginate::fields::IntField::put(&mut page.number, *number)?;
+                    if let ::std::option::Option::Some(size) = size {
+                        crate::paginate::fields::IntField::put(&mut page.size, *size)?;
+                    }
+                }
+            },
+            "Pages are numbered: each request sets `page.number` (from the body's, else 0) and, \
+             with [`page_size`](crate::paginate::Paginated::page_size), `page.size`.",
+        ),
+        Style::FlatPage => (
+            quote! {
+                crate::paginate::Request::Page {
+                    number: crate::paginate::fields::IntField::get(&body.page_number).unwrap_or(0),
+                    size: crate::paginate::fields::IntField::get(&body.page_size),
+                }
+            },
+            quote! {
+                if let crate::paginate::Request::Page { number, size } = request {
+                    crate::paginate::fields::IntField::put(&mut body.page_number, *number)?;
+                    if let ::std::option::Option::Some(size) = size {
+                        crate::paginate::fields::IntField::put(&mut body.page_size, *size)?;
+                    }
+                }
+            },
+            "Pages are numbered: each request sets `pageNumber` (from the body's, else 0) and, \
+             with [`page_size`](crate::paginate::Paginated::page_size), `pageSize`.",
+        ),
+        Style::Cursor => (
+            quote! {
+                crate::paginate::Request::Cursor {
+                    cursor: crate::paginate::fields::StrField::get(&body.cursor)
+                        .map(::std::borrow::ToOwned::to_owned),
+                    size: crate::paginate::fields::IntField::get(&body.size),
+                }
+            },
+            quote! {
+                if let crate::paginate::Request::Cursor { cursor, size } = request {
+                    if let ::std::option::Option::Some(cursor) = cursor {
+                        crate::paginate::fields::StrField::put(&mut body.cursor, ::std::clone::Clone::clone(cursor));
+                    }
+                    if let ::std::option::Option::Some(size) = size {
+                        crate::paginate::fields::IntField::put(&mut body.size, *size)?;
+                    }
+                }
+            },
+            "Cursors: the first request uses the body's `cursor` (if any), each next one the \
+             `cursor` of the last item received; [`page_size`](crate::paginate::Paginated::page_size) \
+             sets `size`.",
+        ),
+    };
+    let mut doc = format!(
+        "Every item of [`{method}`](Self::{method}) (`{}`), page after page, as a lazy \
+         [`Paginated`](crate::paginate::Paginated) stream: nothing is sent until it is polled. \
+         The body's filters and sort are kept on every request.\n\n{how}\n\nSee \
+         [`paginate`](crate::paginate) for when the stream ends.",
+        op.id
+    );
+    if op.unstable {
+        doc.push_str("\n\n**Unstable** (`x-portone-unstable`): PortOne may change this operation.");
+    }
+    let decls = params.iter().map(|p| {
+        let ident = &p.ident;
+        if p.is_body {
+            quote!(#ident: #body_ty)
+        } else {
+            let ty = &p.owned;
+            quote!(#ident: #ty)
+        }
+    });
+    let extras: Vec<&syn::Ident> = params
+        .iter()
+        .filter(|p| !p.is_body)
+        .map(|p| &p.ident)
+        .collect();
+    let args = params.iter().map(|p| &p.pass);
+    quote! {
+        impl<'a> #group<'a> {
+            #[doc = #doc]
+            #[allow(clippy::clone_on_copy)]
+            pub fn #stream(&self, #(#decls),*) -> crate::paginate::Paginated<#ok, #err> {
+                let portone = ::std::clone::Clone::clone(self.portone);
+                crate::paginate::Paginated::new(
+                    body,
+                    #items,
+                    |body: &#body_ty| { #read },
+                    |body: &mut #body_ty, request: &crate::paginate::Request| {
+                        #apply
+                        ::std::result::Result::Ok(())
+                    },
+                    move |body: #body_ty| {
+                        let portone = ::std::clone::Clone::clone(&portone);
+                        #( let #extras = #extras.clone(); )*
+                        ::std::boxed::Box::pin(async move {
+                            #group { portone: &portone }.#method(#(#args),*).await
+                        })
+                    },
+                )
+            }
+        }
+    }
+}
+
+fn json_adapter(list: &ListOp, params: &[Param]) -> TokenStream {
+    let op = list.op;
+    let name = format_ident!("__json_stream_{}", op.rust_name);
+    let group = crate::group_ident(&op.group());
+    let stream = format_ident!("{}_stream", op.rust_name);
+    let body_ty = type_path(&list.body);
+    let id = &op.id;
+    if let Some(required) = params.iter().find(|p| !p.is_body && !p.optional) {
+        let message = format!(
+            "{id}: the JSON adapter cannot fill the required parameter `{}`",
+            required.ident
+        );
+        return quote! {
+            fn #name(
+                _: &crate::PortOne,
+                _: ::serde_json::Value,
+                _: ::std::option::Option<u32>,
+            ) -> crate::paginate::JsonStream {
+                crate::paginate::json_failure(::std::string::String::from(#message))
+            }
+        };
+    }
+    let args = params.iter().map(|p| {
+        if p.is_body {
+            quote!(body)
+        } else {
+            quote!(::std::option::Option::None)
+        }
+    });
+    quote! {
+        fn #name(
+            portone: &crate::PortOne,
+            body: ::serde_json::Value,
+            page_size: ::std::option::Option<u32>,
+        ) -> crate::paginate::JsonStream {
+            let body: #body_ty = match ::serde_json::from_value(body) {
+                ::std::result::Result::Ok(body) => body,
+                ::std::result::Result::Err(e) => {
+                    return crate::paginate::json_failure(::std::format!("{}: invalid body: {e}", #id));
+                }
+            };
+            let mut stream = #group { portone }.#stream(#(#args),*);
+            if let ::std::option::Option::Some(size) = page_size {
+                stream = stream.page_size(size);
+            }
+            crate::paginate::json_stream(stream)
+        }
+    }
+}
+
+fn table_entry(list: &ListOp) -> TokenStream {
+    let op = list.op;
+    let id = &op.id;
+    let group = op
+        .group()
+        .iter()
+        .map(|p| p.to_snake_case())
+        .collect::<Vec<_>>()
+        .join(".");
+    let method = &op.rust_name;
+    let stream = format!("{}_stream", op.rust_name);
+    let json = format_ident!("__json_stream_{}", op.rust_name);
+    let items = &list.items;
+    let item_type = rust_type_name(&list.item);
+    let pagination = match &list.style {
+        Style::NestedPage { .. } => quote! {
+            crate::paginate::Pagination::Page { number: "page.number", size: "page.size" }
+        },
+        Style::FlatPage => quote! {
+            crate::paginate::Pagination::Page { number: "pageNumber", size: "pageSize" }
+        },
+        Style::Cursor => quote! {
+            crate::paginate::Pagination::Cursor { cursor: "cursor", size: "size", item_cursor: "cursor" }
+        },
+    };
+    quote! {
+        crate::paginate::ListOperation {
+            operation_id: #id,
+            group: #group,
+            method: #method,
+            stream_method: #stream,
+            pagination: #pagination,
+            items: #items,
+            item_type: #item_type,
+            json_stream: #json,
+        }
+    }
 }

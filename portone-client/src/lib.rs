@@ -40,6 +40,7 @@ mod auth;
 mod call;
 mod client;
 mod error;
+pub mod paginate;
 mod pipeline;
 mod retry;
 mod store_id;
