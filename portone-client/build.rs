@@ -15,7 +15,6 @@ use portone_openapi::{Operation, Options, source};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
-use syn::visit_mut::VisitMut;
 
 #[path = "build/paginate.rs"]
 mod paginate;
@@ -40,7 +39,7 @@ fn run() -> Result<(), String> {
     let (spec, normalized) =
         portone_openapi::load_for_build(&options).map_err(|e| e.to_string())?;
     let generated = generate(&normalized).map_err(|e| format!("{}: {e}", spec.origin))?;
-    let signatures = raw_signatures(&generated)?;
+    let signatures = generated.method_signatures()?;
     let titles = category_titles(&normalized.spec);
 
     let mut groups: BTreeMap<Vec<String>, Group> = BTreeMap::new();
@@ -113,128 +112,7 @@ fn operation_doc(spec: &Value, op: &Operation) -> String {
     doc
 }
 
-/// A generated method's parameters and result types, rewritten for use outside the
-/// generated crate.
-pub(crate) struct Signature {
-    /// Parameter names and types (lifetimes removed, paths absolute).
-    pub params: Vec<(syn::Ident, syn::Type)>,
-    /// The success type.
-    pub ok: syn::Type,
-    /// The documented error type.
-    pub err: syn::Type,
-}
-
-fn raw_signatures(generated: &Generated) -> Result<BTreeMap<String, Signature>, String> {
-    let mut out = BTreeMap::new();
-    for item in &generated.client.items {
-        let syn::Item::Impl(imp) = item else { continue };
-        let is_client = matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
-        if !is_client || imp.trait_.is_some() {
-            continue;
-        }
-        for item in &imp.items {
-            let syn::ImplItem::Fn(f) = item else { continue };
-            if f.sig.asyncness.is_none() {
-                continue;
-            }
-            let name = f.sig.ident.to_string();
-            let mut params = Vec::new();
-            for input in &f.sig.inputs {
-                let syn::FnArg::Typed(arg) = input else {
-                    continue;
-                };
-                let syn::Pat::Ident(ident) = &*arg.pat else {
-                    return Err(format!("{name}: unexpected parameter pattern"));
-                };
-                let mut ty = (*arg.ty).clone();
-                Rewrite.visit_type_mut(&mut ty);
-                params.push((ident.ident.clone(), ty));
-            }
-            let (ok, err) = result_types(&f.sig.output)
-                .ok_or_else(|| format!("{name}: unexpected return type"))?;
-            out.insert(name, Signature { params, ok, err });
-        }
-    }
-    Ok(out)
-}
-
-/// `Result<ResponseValue<T>, Error<E>>` -> (T, E), with paths made absolute.
-fn result_types(output: &syn::ReturnType) -> Option<(syn::Type, syn::Type)> {
-    let syn::ReturnType::Type(_, ty) = output else {
-        return None;
-    };
-    let args = generic_args(ty, "Result")?;
-    let mut ok = generic_args(&args[0], "ResponseValue")?.remove(0);
-    let mut err = generic_args(&args[1], "Error")?.remove(0);
-    Rewrite.visit_type_mut(&mut ok);
-    Rewrite.visit_type_mut(&mut err);
-    Some((ok, err))
-}
-
-fn generic_args(ty: &syn::Type, name: &str) -> Option<Vec<syn::Type>> {
-    let syn::Type::Path(path) = ty else {
-        return None;
-    };
-    let last = path.path.segments.last()?;
-    if last.ident != name {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    Some(
-        args.args
-            .iter()
-            .filter_map(|a| match a {
-                syn::GenericArgument::Type(t) => Some(t.clone()),
-                _ => None,
-            })
-            .collect(),
-    )
-}
-
-/// Makes generated type paths absolute (`types::X`, `crate::types::X` -> `::portone_gen::types::X`,
-/// `ByteStream` -> `::portone_gen::ByteStream`) and drops the `'a` lifetimes of parameters.
-struct Rewrite;
-
-impl VisitMut for Rewrite {
-    fn visit_type_reference_mut(&mut self, r: &mut syn::TypeReference) {
-        r.lifetime = None;
-        syn::visit_mut::visit_type_reference_mut(self, r);
-    }
-
-    fn visit_type_path_mut(&mut self, p: &mut syn::TypePath) {
-        let idents: Vec<String> = p
-            .path
-            .segments
-            .iter()
-            .map(|s| s.ident.to_string())
-            .collect();
-        let rest = match idents
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .as_slice()
-        {
-            ["crate", "types", ..] => Some(2),
-            ["types", ..] => Some(1),
-            ["ByteStream"] => Some(0),
-            _ => None,
-        };
-        if let Some(skip) = rest {
-            let tail: Vec<syn::PathSegment> = p.path.segments.iter().skip(skip).cloned().collect();
-            let prefix: syn::Path = if idents[0] == "ByteStream" {
-                syn::parse_quote!(::portone_gen)
-            } else {
-                syn::parse_quote!(::portone_gen::types)
-            };
-            let mut path = prefix;
-            path.segments.extend(tail);
-            p.path = path;
-        }
-        syn::visit_mut::visit_type_path_mut(self, p);
-    }
-}
+pub(crate) use portone_openapi::codegen::MethodSignature as Signature;
 
 fn facade_method(op: &Operation, signature: &Signature, doc: &str) -> TokenStream {
     let name = format_ident!("{}", op.rust_name);
@@ -252,7 +130,7 @@ fn facade_method(op: &Operation, signature: &Signature, doc: &str) -> TokenStrea
     };
     quote! {
         #[doc = #doc]
-        pub async fn #name(&self, #(#params),*) -> crate::Result<#ok, #err> {
+        pub async fn #name(self, #(#params),*) -> crate::Result<#ok, #err> {
             crate::call::#runner(self.portone.raw().#name(#(#args),*)).await
         }
     }

@@ -85,6 +85,7 @@ fn main() {
             }
         }
     });
+    let every_call = every_operation_calls(&normalized);
     let spec = spec_path.display().to_string();
     let tokens = quote! {
         /// The spec the generated client was built from.
@@ -105,6 +106,18 @@ fn main() {
             calls
         }
 
+        /// Calls every operation through the facade, with path parameters from `ids(wire name)`,
+        /// bodies from `sample(schema name)`, optional query parameters left out.
+        pub async fn call_every_operation(
+            portone: &portone_client::PortOne,
+            ids: &dyn Fn(&str) -> String,
+            sample: &dyn Fn(&str) -> serde_json::Value,
+        ) -> Vec<crate::OperationCall> {
+            let mut calls = Vec::new();
+            #every_call
+            calls
+        }
+
         /// The same calls through the facade (`portone.<group>().<operation>(...)`).
         pub async fn call_query_body_operations_via_facade(
             portone: &portone_client::PortOne,
@@ -117,4 +130,76 @@ fn main() {
     };
     let out = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("probes.rs");
     std::fs::write(out, tokens.to_string()).unwrap();
+}
+
+/// One block per operation calling it through the facade with arguments made from its real
+/// (generated) signature.
+fn every_operation_calls(normalized: &portone_openapi::Normalized) -> proc_macro2::TokenStream {
+    let generated = portone_openapi::codegen::generate(normalized).expect("the client generates");
+    let signatures = generated.method_signatures().expect("signatures");
+    let blocks = normalized.model.operations.iter().map(|op| {
+        let signature = &signatures[&op.rust_name];
+        let id = &op.id;
+        let method = format_ident!("{}", op.rust_name);
+        let accessors = op
+            .group()
+            .iter()
+            .map(|g| format_ident!("{}", heck::ToSnakeCase::to_snake_case(g.as_str())))
+            .collect::<Vec<_>>();
+        let wire_names: Vec<&String> = op.path_params.iter().chain(op.query_params.iter().map(|q| &q.name)).collect();
+        let args = signature.params.iter().map(|(ident, ty)| {
+            let name = ident.to_string();
+            let wire = wire_names
+                .iter()
+                .find(|w| heck::ToSnakeCase::to_snake_case(w.as_str()) == name)
+                .map(|w| w.to_string())
+                .unwrap_or(name.clone());
+            match ty {
+                syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option") => quote!(None),
+                syn::Type::Path(p) if p.path.is_ident("i64") => quote!(1000),
+                syn::Type::Reference(r) if matches!(&*r.elem, syn::Type::Path(p) if p.path.is_ident("str")) => {
+                    quote!(&ids(#wire))
+                }
+                syn::Type::Reference(r) => {
+                    let inner = &r.elem;
+                    // The body, or a required parameter whose schema is a component (an enum).
+                    let schema = if name == "body" {
+                        op.body.as_ref().expect("a body parameter").schema.clone()
+                    } else {
+                        parameter_component(normalized, op, &wire)
+                            .unwrap_or_else(|| panic!("{id}: no component schema for parameter {wire}"))
+                    };
+                    quote! {
+                        &serde_json::from_value::<#inner>(sample(#schema))
+                            .unwrap_or_else(|e| panic!("sample of {} does not decode: {e}", #schema))
+                    }
+                }
+                other => {
+                    let message = format!("{id}: unsupported parameter type {}", quote!(#other));
+                    quote!(compile_error!(#message))
+                }
+            }
+        });
+        quote! {
+            {
+                // Boxed: 147 futures inlined in one would overflow a test thread's stack.
+                let result = Box::pin(portone #(.#accessors())* .#method(#(#args),*)).await;
+                calls.push(crate::OperationCall::new(#id, result));
+            }
+        }
+    });
+    quote!(#(#blocks)*)
+}
+
+/// The component a parameter's schema refers to.
+fn parameter_component(
+    normalized: &portone_openapi::Normalized,
+    op: &portone_openapi::Operation,
+    wire: &str,
+) -> Option<String> {
+    let method = op.method.as_str().to_ascii_lowercase();
+    let params = normalized.spec["paths"][&op.path][&method]["parameters"].as_array()?;
+    let param = params.iter().find(|p| p["name"] == wire)?;
+    let target = param["schema"]["$ref"].as_str()?;
+    Some(target.rsplit('/').next()?.to_owned())
 }

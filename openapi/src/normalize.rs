@@ -775,6 +775,7 @@ fn normalize_operation(
         .get("x-portone-error")
         .and_then(ref_target)
         .map(str::to_owned);
+    check_error_responses(location, op, error_schema.as_deref())?;
     let authenticated = match op.get("security").or(default_security) {
         Some(Value::Array(reqs)) => !reqs.is_empty(),
         _ => false,
@@ -804,6 +805,36 @@ fn normalize_operation(
         unstable,
         summary: op.get("summary").and_then(Value::as_str).map(str::to_owned),
     })
+}
+
+/// Every non-2xx JSON response must use the operation's one error schema (`x-portone-error`):
+/// the generated error type comes from those responses, the facade's from `x-portone-error`.
+fn check_error_responses(
+    location: &str,
+    op: &Map<String, Value>,
+    error_schema: Option<&str>,
+) -> Result<(), NormalizeError> {
+    let responses = op.get("responses").and_then(Value::as_object);
+    for (code, response) in responses.into_iter().flatten() {
+        if code.starts_with('2') {
+            continue;
+        }
+        let Some(schema) = response.pointer("/content/application~1json/schema") else {
+            continue;
+        };
+        let target = ref_target(schema);
+        if target != error_schema {
+            return fail(
+                location,
+                format!(
+                    "response {code} uses {} but `x-portone-error` is {}",
+                    target.unwrap_or("an inline schema"),
+                    error_schema.unwrap_or("missing")
+                ),
+            );
+        }
+    }
+    Ok(())
 }
 
 fn template_params(path: &str) -> Vec<String> {

@@ -20,6 +20,8 @@ pub enum Fields {
 #[derive(Debug)]
 pub struct Sampler<'a> {
     schemas: &'a Map<String, Value>,
+    /// For union members that declare their union's tag property: (property, tag).
+    member_tags: std::collections::HashMap<&'a str, (&'a str, &'a str)>,
     rng: fastrand::Rng,
     fields: Fields,
     depth: usize,
@@ -35,20 +37,58 @@ impl<'a> Sampler<'a> {
             .pointer("/components/schemas")
             .and_then(Value::as_object)
             .unwrap_or_else(|| EMPTY.get_or_init(Map::new));
+        let mut member_tags = std::collections::HashMap::new();
+        for schema in schemas.values() {
+            let (Some(property), Some(mapping)) = (
+                schema
+                    .pointer("/discriminator/propertyName")
+                    .and_then(Value::as_str),
+                schema
+                    .pointer("/discriminator/mapping")
+                    .and_then(Value::as_object),
+            ) else {
+                continue;
+            };
+            for (tag, target) in mapping {
+                let Some(member) = target
+                    .as_str()
+                    .and_then(|t| t.strip_prefix("#/components/schemas/"))
+                else {
+                    continue;
+                };
+                let declares = schemas
+                    .get(member)
+                    .and_then(|m| m.pointer(&format!("/properties/{property}")))
+                    .is_some();
+                if declares {
+                    member_tags
+                        .entry(member)
+                        .or_insert((property, tag.as_str()));
+                }
+            }
+        }
         Sampler {
             schemas,
+            member_tags,
             rng: fastrand::Rng::with_seed(seed),
             fields,
             depth: 0,
         }
     }
 
-    /// An instance of component `name` (`Null` if there is no such component).
+    /// An instance of component `name` (`Null` if there is no such component). A union member
+    /// that declares its union's tag property gets its tag (as when it is used on its own).
     pub fn component(&mut self, name: &str) -> Value {
-        match self.schemas.get(name) {
-            Some(schema) => self.schema(schema),
-            None => Value::Null,
+        let Some(schema) = self.schemas.get(name) else {
+            return Value::Null;
+        };
+        let mut value = self.schema(schema);
+        if let (Some((property, tag)), Some(object)) =
+            (self.member_tags.get(name), value.as_object_mut())
+        {
+            object.insert((*property).to_owned(), Value::String((*tag).to_owned()));
         }
+        value
     }
 
     /// An instance of union `union` for the case `tag` (`None` if either is unknown).

@@ -64,7 +64,7 @@ pub enum SpecError {
     #[error(
         "{origin} does not match the pinned spec: sha256 {actual} (info.version {actual_version}), \
          lock expects {expected} (info.version {expected_version}); \
-         run `cargo xtask fetch --update` to accept the new spec"
+         run `cargo xtask update-spec` to review and accept the new spec"
     )]
     Mismatch {
         /// Where the bytes came from.
@@ -318,7 +318,7 @@ mod tests {
         let err = lock.verify(&other).unwrap_err();
         let text = err.to_string();
         assert!(text.contains("1.2.4") && text.contains("1.2.3"), "{text}");
-        assert!(text.contains("cargo xtask fetch --update"), "{text}");
+        assert!(text.contains("cargo xtask update-spec"), "{text}");
         std::fs::remove_dir_all(dir).unwrap();
     }
 

@@ -295,6 +295,16 @@ fn constructs_it_does_not_understand_are_named() {
         "collides with operation getThings",
     );
 
+    let mut p = list_op();
+    p["/things"]["get"]["responses"]["404"] = json!({"description": "nf", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Body"}}}});
+    p["/things"]["get"]["x-portone-error"] = json!({"$ref": "#/components/schemas/Resp"});
+    expect_error(
+        p,
+        base_schemas(),
+        "GET /things",
+        "response 404 uses Body but `x-portone-error` is Resp",
+    );
+
     let mut s = base_schemas();
     s["map_stat"] = json!({"type": "object"});
     s["MapStat"] = json!({"type": "object"});

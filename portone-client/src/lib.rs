@@ -53,13 +53,13 @@ pub mod api {
 }
 
 pub use auth::AuthScheme;
+pub use chrono;
 pub use client::{
     BuildError, Builder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, PortOne,
 };
 pub use error::{ApiError, DecodeError, Error, Result, UnexpectedStatus};
 pub use portone_gen::open::{OpenEnum, OpenUnion};
 pub use portone_gen::{ByteStream, types};
-pub use chrono;
 pub use retry::RetryConfig;
 
 /// `info.version` of the PortOne spec this crate was generated from.

@@ -34,6 +34,49 @@ pub struct QueryBodyCall {
     pub error: Option<String>,
 }
 
+/// How one call of `call_every_operation` ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// A typed success response.
+    Ok,
+    /// A documented, typed API error (`type` tag and HTTP status).
+    Api {
+        /// The error's `type`.
+        tag: String,
+        /// The HTTP status.
+        status: u16,
+    },
+    /// Anything else (undocumented status, undecodable body, transport...): the error text.
+    Failed(String),
+}
+
+/// One call of `call_every_operation`.
+#[derive(Debug, Clone)]
+pub struct OperationCall {
+    /// `operationId`.
+    pub operation: &'static str,
+    /// How it ended.
+    pub outcome: Outcome,
+}
+
+impl OperationCall {
+    /// Classifies a facade result.
+    pub fn new<T, E: OpenUnion>(
+        operation: &'static str,
+        result: Result<T, portone_client::Error<E>>,
+    ) -> Self {
+        let outcome = match result {
+            Ok(_) => Outcome::Ok,
+            Err(portone_client::Error::Api(api)) => Outcome::Api {
+                tag: api.error().tag().to_owned(),
+                status: api.status().as_u16(),
+            },
+            Err(other) => Outcome::Failed(other.to_string()),
+        };
+        OperationCall { operation, outcome }
+    }
+}
+
 /// Decodes JSON as one generated type.
 pub type Probe = fn(&str) -> Result<Decoded, String>;
 

@@ -537,3 +537,13 @@ async fn connection_failures_before_sending_are_retried_for_any_method() {
     );
     server_task.await.unwrap();
 }
+
+#[test]
+fn operation_futures_are_send_and_outlive_the_group() {
+    fn is_send<T: Send>(_: &T) {}
+    let portone = PortOne::builder().api_secret(SECRET).build().unwrap();
+    // The future borrows only the client, not the temporary group value.
+    let future = portone.payment().get_payment("p", None);
+    is_send(&future);
+    drop(future);
+}
