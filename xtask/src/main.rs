@@ -2,6 +2,7 @@
 
 #![forbid(unsafe_code)]
 
+mod build_report;
 mod diff;
 mod fetch;
 mod surface;
@@ -36,6 +37,8 @@ enum Command {
     UpdateSpec(update_spec::UpdateSpecArgs),
     /// Run every check: fmt, clippy, all tests, and the generator on the history specs.
     Test(test::TestArgs),
+    /// Measure dev builds of portone-client (clean, facade edit, spec change): time and memory.
+    BuildReport(build_report::BuildReportArgs),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         Command::Surface(args) => surface::run(&args),
         Command::Test(args) => test::run(&args),
         Command::UpdateSpec(args) => update_spec::run(&args),
+        Command::BuildReport(args) => build_report::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,194 @@
+//! Decode throughput and allocations: the SDK's typed decode of realistic PortOne responses
+//! against `serde_json::Value` and `serde::de::IgnoredAny` (the ceiling for any serde_json
+//! decode) of the same bytes.
+//!
+//! ```text
+//! cargo bench -p portone-client --bench decode
+//! ```
+//!
+//! Fixtures are generated from the spec at start-up (see `fixtures/mod.rs`). Divan prints the
+//! time and throughput (bytes/s) of each decode and, through its `AllocProfiler`, the
+//! allocations per iteration: the `payment` group decodes one payment per iteration, the
+//! `payments_1000` group a whole 1000-payment page. Dropping the decoded value is not timed.
+//! BENCHMARKS.md has the figures and how they were measured.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::LazyLock;
+
+use divan::counter::BytesCount;
+use divan::{AllocProfiler, Bencher, black_box};
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+#[path = "fixtures/mod.rs"]
+mod fixtures;
+
+#[global_allocator]
+static ALLOC: AllocProfiler = AllocProfiler::system();
+
+static FIXTURES: LazyLock<fixtures::Fixtures> = LazyLock::new(|| {
+    fixtures::Fixtures::load().unwrap_or_else(|message| {
+        eprintln!("error: cannot generate the benchmark fixtures: {message}");
+        std::process::exit(1)
+    })
+});
+
+fn main() {
+    let fixtures = &*FIXTURES;
+    println!(
+        "fixtures: one payment {} bytes; {} payments {} bytes ({} bytes per payment)",
+        fixtures.payment.len(),
+        fixtures::LIST_SIZE,
+        fixtures.payments.len(),
+        fixtures.payments.len() / fixtures::LIST_SIZE,
+    );
+    divan::main();
+}
+
+/// Decodes `bytes` as `T`; the fixtures were checked to decode at start-up.
+fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> T {
+    match serde_json::from_slice(bytes) {
+        Ok(value) => value,
+        Err(e) => panic!("the fixture was checked to decode: {e}"),
+    }
+}
+
+fn bench<T>(bencher: Bencher, bytes: &'static [u8])
+where
+    T: for<'a> Deserialize<'a>,
+{
+    bencher
+        .counter(BytesCount::of_slice(bytes))
+        .bench(|| decode::<T>(black_box(bytes)));
+}
+
+/// A `getPaymentsResponse` with 1000 payments of every status and payment-method type (~2 MB).
+mod payments_1000 {
+    use super::*;
+    use portone_client::types::GetPaymentsResponse;
+
+    /// The SDK's typed decode.
+    #[divan::bench]
+    fn typed(bencher: Bencher) {
+        bench::<GetPaymentsResponse>(bencher, &FIXTURES.payments);
+    }
+
+    /// `serde_json::Value` as built here (`preserve_order` is on: `portone-openapi` enables it).
+    #[divan::bench]
+    fn value(bencher: Bencher) {
+        bench::<serde_json::Value>(bencher, &FIXTURES.payments);
+    }
+
+    /// `serde_json::Value` as a default-featured `serde_json` builds it (a `BTreeMap` per object).
+    #[divan::bench]
+    fn value_btree(bencher: Bencher) {
+        bench::<BTreeValue>(bencher, &FIXTURES.payments);
+    }
+
+    /// Parsing without building anything: the ceiling for a serde_json decode.
+    #[divan::bench]
+    fn ignored_any(bencher: Bencher) {
+        bench::<IgnoredAny>(bencher, &FIXTURES.payments);
+    }
+}
+
+/// One `PAID` card payment (a `getPayment` response body).
+mod payment {
+    use super::*;
+    use portone_client::types::Payment;
+
+    /// The SDK's typed decode.
+    #[divan::bench]
+    fn typed(bencher: Bencher) {
+        bench::<Payment>(bencher, &FIXTURES.payment);
+    }
+
+    /// `serde_json::Value` as built here (`preserve_order`).
+    #[divan::bench]
+    fn value(bencher: Bencher) {
+        bench::<serde_json::Value>(bencher, &FIXTURES.payment);
+    }
+
+    /// `serde_json::Value` as a default-featured `serde_json` builds it.
+    #[divan::bench]
+    fn value_btree(bencher: Bencher) {
+        bench::<BTreeValue>(bencher, &FIXTURES.payment);
+    }
+
+    /// Parsing without building anything.
+    #[divan::bench]
+    fn ignored_any(bencher: Bencher) {
+        bench::<IgnoredAny>(bencher, &FIXTURES.payment);
+    }
+}
+
+/// The tree `serde_json::Value` is without its `preserve_order` feature: the same visitor
+/// (numbers as `serde_json::Number`, owned strings and keys, a `BTreeMap` per object). The
+/// benches link `portone-openapi`, which turns `preserve_order` on for the whole build, so this
+/// is how they measure the baseline an application with a default `serde_json` has.
+#[allow(dead_code)] // only built, never read
+enum BTreeValue {
+    Null,
+    Bool(bool),
+    Number(serde_json::Number),
+    String(String),
+    Array(Vec<BTreeValue>),
+    Object(BTreeMap<String, BTreeValue>),
+}
+
+impl<'de> Deserialize<'de> for BTreeValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(BTreeValueVisitor)
+    }
+}
+
+struct BTreeValueVisitor;
+
+impl<'de> Visitor<'de> for BTreeValueVisitor {
+    type Value = BTreeValue;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<BTreeValue, E> {
+        Ok(BTreeValue::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<BTreeValue, E> {
+        Ok(BTreeValue::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<BTreeValue, E> {
+        Ok(BTreeValue::Number(v.into()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<BTreeValue, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(BTreeValue::Null, BTreeValue::Number))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<BTreeValue, E> {
+        Ok(BTreeValue::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<BTreeValue, E> {
+        Ok(BTreeValue::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<BTreeValue, E> {
+        Ok(BTreeValue::Null)
+    }
+    fn visit_none<E>(self) -> Result<BTreeValue, E> {
+        Ok(BTreeValue::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<BTreeValue, D::Error> {
+        BTreeValue::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<BTreeValue, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(BTreeValue::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<BTreeValue, A::Error> {
+        let mut object = BTreeMap::new();
+        while let Some((key, value)) = map.next_entry::<String, BTreeValue>()? {
+            object.insert(key, value);
+        }
+        Ok(BTreeValue::Object(object))
+    }
+}
