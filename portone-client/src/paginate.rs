@@ -213,6 +213,10 @@ pub trait ListResponse: Serialize + Send + Sized + 'static + sealed::Sealed {
 }
 
 /// Access to generated fields whatever their optionality (used by the generated code).
+#[allow(
+    dead_code,
+    reason = "what is used depends on the paging shapes of the spec being built"
+)]
 pub(crate) mod fields {
     /// A field holding a value or an `Option` of it.
     pub(crate) trait Slot {
@@ -322,6 +326,10 @@ pub(crate) mod fields {
 
 /// What one request asks for (set in the body by the generated code).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(
+    dead_code,
+    reason = "a spec (or a build without `unstable`) may have no cursor listing"
+)]
 pub(crate) enum Request {
     /// A numbered page.
     Page { number: i64, size: Option<i64> },

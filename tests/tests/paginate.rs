@@ -667,10 +667,10 @@ async fn every_list_operation_streams_all_pages() {
             .unwrap_or_else(|| panic!("{id}: items are not a component"));
         let cursor_op = matches!(op.pagination, Pagination::Cursor { .. });
 
+        let mut sampler = Sampler::new(&spec.json, 100, Fields::Required);
         let items: Vec<Value> = (0..TOTAL)
             .map(|n| {
-                let mut item = Sampler::new(&spec.json, 100 + n as u64, Fields::Required)
-                    .component(item_component);
+                let mut item = sampler.component(item_component);
                 if item.get("id").is_some_and(Value::is_string) {
                     item["id"] = json!(format!("item-{n}"));
                 }
@@ -680,8 +680,7 @@ async fn every_list_operation_streams_all_pages() {
                 item
             })
             .collect();
-        let template = Sampler::new(&spec.json, 7, Fields::Required).component(response_schema);
-
+        let template = sampler.component(response_schema);
         let mut body = Sampler::new(&spec.json, 3, Fields::All)
             .component(&model.body.as_ref().unwrap().schema);
         let paging: Vec<&str> = match op.pagination {
