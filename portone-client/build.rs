@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
+use portone_openapi::Operation;
 use portone_openapi::codegen::{Generated, generate};
-use portone_openapi::{Operation, Options, source};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
@@ -21,23 +21,12 @@ mod paginate;
 
 fn main() {
     if let Err(message) = run() {
-        eprintln!("error: {message}");
-        std::process::exit(1);
+        portone_openapi::exit_build_script(message);
     }
 }
 
 fn run() -> Result<(), String> {
-    let (spec_path, locked) = portone_openapi::build_spec_path();
-    println!("cargo::rerun-if-env-changed={}", source::SPEC_OVERRIDE_ENV);
-    println!("cargo::rerun-if-changed={}", spec_path.display());
-    if locked {
-        println!("cargo::rerun-if-changed={}", source::lock_path().display());
-    }
-    let options = Options {
-        unstable: std::env::var_os("CARGO_FEATURE_UNSTABLE").is_some(),
-    };
-    let (spec, normalized) =
-        portone_openapi::load_for_build(&options).map_err(|e| e.to_string())?;
+    let (spec, normalized) = portone_openapi::load_in_build_script().map_err(|e| e.to_string())?;
     let generated = generate(&normalized).map_err(|e| format!("{}: {e}", spec.origin))?;
     let signatures = generated.method_signatures()?;
     let titles = category_titles(&normalized.spec);

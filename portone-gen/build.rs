@@ -8,28 +8,15 @@
 use std::path::Path;
 
 use portone_openapi::codegen::{Generated, generate};
-use portone_openapi::{Options, source};
 
 fn main() {
     if let Err(message) = run() {
-        // One line that tells the user what to do; cargo prints it under the build failure.
-        eprintln!("error: {message}");
-        std::process::exit(1);
+        portone_openapi::exit_build_script(message);
     }
 }
 
 fn run() -> Result<(), String> {
-    let (spec_path, locked) = portone_openapi::build_spec_path();
-    println!("cargo::rerun-if-env-changed={}", source::SPEC_OVERRIDE_ENV);
-    println!("cargo::rerun-if-changed={}", spec_path.display());
-    if locked {
-        println!("cargo::rerun-if-changed={}", source::lock_path().display());
-    }
-    let options = Options {
-        unstable: std::env::var_os("CARGO_FEATURE_UNSTABLE").is_some(),
-    };
-    let (spec, normalized) =
-        portone_openapi::load_for_build(&options).map_err(|e| e.to_string())?;
+    let (spec, normalized) = portone_openapi::load_in_build_script().map_err(|e| e.to_string())?;
     let generated = generate(&normalized).map_err(|e| format!("{}: {e}", spec.origin))?;
 
     let out_dir = std::env::var("OUT_DIR").map_err(|e| e.to_string())?;

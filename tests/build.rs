@@ -1,26 +1,13 @@
 //! Emits, from the same spec `portone-gen` is built from, a probe per union and enum type
 //! so that tests can exercise every one of them by name.
 
-use portone_openapi::Options;
+use portone_openapi::{ApiModel, Operation};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 fn main() {
-    let (spec_path, _) = portone_openapi::build_spec_path();
-    println!(
-        "cargo::rerun-if-env-changed={}",
-        portone_openapi::source::SPEC_OVERRIDE_ENV
-    );
-    println!("cargo::rerun-if-changed={}", spec_path.display());
-    let options = Options {
-        unstable: std::env::var_os("CARGO_FEATURE_UNSTABLE").is_some(),
-    };
-    let (_, normalized) = match portone_openapi::load_for_build(&options) {
-        Ok(loaded) => loaded,
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::exit(1);
-        }
-    };
+    let (spec, normalized) = portone_openapi::load_in_build_script()
+        .unwrap_or_else(|e| portone_openapi::exit_build_script(e));
     let model = &normalized.model;
     let unions = model.unions.iter().map(|u| {
         let name = &u.name;
@@ -32,61 +19,13 @@ fn main() {
         let ty = format_ident!("{}", e.rust_name);
         quote!(crate::EnumProbe { name: #name, decode: crate::probe_enum::<portone_gen::types::#ty> })
     });
-    let query_body_calls = model.operations.iter().filter(|op| op.body_in_query()).map(|op| {
-        let id = &op.id;
-        let method = format_ident!("{}", op.rust_name);
-        let body = op.body.as_ref().expect("filtered");
-        let body_schema = &body.schema;
-        let body_ty = format_ident!("{}", portone_openapi::rust_type_name(&body.schema));
-        let path_args = op.path_params.iter().map(|p| {
-            let value = format!("path-{p}");
-            quote!(#value)
-        });
-        let query_args = op.query_params.iter().map(|_| quote!(None));
-        quote! {
-            {
-                let body: portone_gen::types::#body_ty = serde_json::from_value(sample(#body_schema))
-                    .unwrap_or_else(|e| panic!("sample of {} does not decode: {e}", #body_schema));
-                let result = client.#method(#(#path_args,)* #(#query_args,)* &body).await;
-                calls.push(crate::QueryBodyCall {
-                    operation: #id,
-                    body: serde_json::to_value(&body).unwrap(),
-                    error: result.err().map(|e| e.to_string()),
-                });
-            }
-        }
-    });
-    let facade_query_body_calls = model.operations.iter().filter(|op| op.body_in_query()).map(|op| {
-        let id = &op.id;
-        let method = format_ident!("{}", op.rust_name);
-        let accessors = op
-            .group()
-            .iter()
-            .map(|g| format_ident!("{}", heck::ToSnakeCase::to_snake_case(g.as_str())))
-            .collect::<Vec<_>>();
-        let body = op.body.as_ref().expect("filtered");
-        let body_schema = &body.schema;
-        let body_ty = format_ident!("{}", portone_openapi::rust_type_name(&body.schema));
-        let path_args = op.path_params.iter().map(|p| {
-            let value = format!("path-{p}");
-            quote!(#value)
-        });
-        let query_args = op.query_params.iter().map(|_| quote!(None));
-        quote! {
-            {
-                let body: portone_gen::types::#body_ty = serde_json::from_value(sample(#body_schema))
-                    .unwrap_or_else(|e| panic!("sample of {} does not decode: {e}", #body_schema));
-                let result = portone #(.#accessors())* .#method(#(#path_args,)* #(#query_args,)* &body).await;
-                calls.push(crate::QueryBodyCall {
-                    operation: #id,
-                    body: serde_json::to_value(&body).unwrap(),
-                    error: result.err().map(|e| e.to_string()),
-                });
-            }
-        }
+    let raw_query_body_calls = query_body_calls(model, |_| quote!(client));
+    let facade_query_body_calls = query_body_calls(model, |op| {
+        let accessors = facade_accessors(op);
+        quote!(portone #(.#accessors())*)
     });
     let every_call = every_operation_calls(&normalized);
-    let spec = spec_path.display().to_string();
+    let spec = spec.origin.clone();
     let tokens = quote! {
         /// The spec the generated client was built from.
         pub const SPEC_PATH: &str = #spec;
@@ -102,7 +41,7 @@ fn main() {
             sample: &dyn Fn(&str) -> serde_json::Value,
         ) -> Vec<crate::QueryBodyCall> {
             let mut calls = Vec::new();
-            #(#query_body_calls)*
+            #raw_query_body_calls
             calls
         }
 
@@ -124,7 +63,7 @@ fn main() {
             sample: &dyn Fn(&str) -> serde_json::Value,
         ) -> Vec<crate::QueryBodyCall> {
             let mut calls = Vec::new();
-            #(#facade_query_body_calls)*
+            #facade_query_body_calls
             calls
         }
     };
@@ -141,11 +80,7 @@ fn every_operation_calls(normalized: &portone_openapi::Normalized) -> proc_macro
         let signature = &signatures[&op.rust_name];
         let id = &op.id;
         let method = format_ident!("{}", op.rust_name);
-        let accessors = op
-            .group()
-            .iter()
-            .map(|g| format_ident!("{}", heck::ToSnakeCase::to_snake_case(g.as_str())))
-            .collect::<Vec<_>>();
+        let accessors = facade_accessors(op);
         let wire_names: Vec<&String> = op.path_params.iter().chain(op.query_params.iter().map(|q| &q.name)).collect();
         let args = signature.params.iter().map(|(ident, ty)| {
             let name = ident.to_string();
@@ -202,4 +137,44 @@ fn parameter_component(
     let param = params.iter().find(|p| p["name"] == wire)?;
     let target = param["schema"]["$ref"].as_str()?;
     Some(target.rsplit('/').next()?.to_owned())
+}
+
+/// `payment`, `billing_key`, ...: the accessors from `PortOne` to the operation's group.
+fn facade_accessors(op: &Operation) -> Vec<proc_macro2::Ident> {
+    op.group()
+        .iter()
+        .map(|g| format_ident!("{}", heck::ToSnakeCase::to_snake_case(g.as_str())))
+        .collect()
+}
+
+/// One block per operation whose body travels in the `requestBody` query, calling it on
+/// `receiver(op)` with a sampled body, placeholder path parameters and no optional query
+/// parameters.
+fn query_body_calls(model: &ApiModel, receiver: impl Fn(&Operation) -> TokenStream) -> TokenStream {
+    let blocks = model.operations.iter().filter(|op| op.body_in_query()).map(|op| {
+        let id = &op.id;
+        let method = format_ident!("{}", op.rust_name);
+        let receiver = receiver(op);
+        let body = op.body.as_ref().expect("filtered");
+        let body_schema = &body.schema;
+        let body_ty = format_ident!("{}", portone_openapi::rust_type_name(&body.schema));
+        let path_args = op.path_params.iter().map(|p| {
+            let value = format!("path-{p}");
+            quote!(#value)
+        });
+        let query_args = op.query_params.iter().map(|_| quote!(None));
+        quote! {
+            {
+                let body: portone_gen::types::#body_ty = serde_json::from_value(sample(#body_schema))
+                    .unwrap_or_else(|e| panic!("sample of {} does not decode: {e}", #body_schema));
+                let result = #receiver.#method(#(#path_args,)* #(#query_args,)* &body).await;
+                calls.push(crate::QueryBodyCall {
+                    operation: #id,
+                    body: serde_json::to_value(&body).unwrap(),
+                    error: result.err().map(|e| e.to_string()),
+                });
+            }
+        }
+    });
+    quote!(#(#blocks)*)
 }

@@ -70,3 +70,24 @@ pub fn load_for_build(options: &Options) -> Result<(Spec, Normalized), LoadError
     let normalized = normalize(&spec, options).map_err(LoadError::Normalize)?;
     Ok((spec, normalized))
 }
+
+/// For build scripts: prints the `cargo::rerun-if-*` lines for the spec and the lock, reads the
+/// `unstable` feature of the crate being built, and loads the spec (see [`load_for_build`]).
+pub fn load_in_build_script() -> Result<(Spec, Normalized), LoadError> {
+    let (path, locked) = build_spec_path();
+    println!("cargo::rerun-if-env-changed={}", source::SPEC_OVERRIDE_ENV);
+    println!("cargo::rerun-if-changed={}", path.display());
+    if locked {
+        println!("cargo::rerun-if-changed={}", source::lock_path().display());
+    }
+    let options = Options {
+        unstable: std::env::var_os("CARGO_FEATURE_UNSTABLE").is_some(),
+    };
+    load_for_build(&options)
+}
+
+/// Ends a build script with one `error:` line (cargo shows it under the build failure).
+pub fn exit_build_script(message: impl std::fmt::Display) -> ! {
+    eprintln!("error: {message}");
+    std::process::exit(1)
+}

@@ -275,10 +275,10 @@ fn normalize_base_url(url: &str) -> Result<String, BuildError> {
 }
 
 fn default_http_client(connect_timeout: Duration) -> Result<reqwest::Client, BuildError> {
-    #[cfg(feature = "rustls")]
+    #[cfg(feature = "rustls-ring")]
     {
-        // reqwest is built without a default crypto provider; ring is ours. An application that
-        // installed another provider keeps it.
+        // With `rustls-ring`, reqwest has no built-in crypto provider: install ring. An
+        // application that installed another provider keeps it.
         let _ = rustls::crypto::ring::default_provider().install_default();
     }
     let mut headers = reqwest::header::HeaderMap::new();

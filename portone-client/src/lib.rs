@@ -30,7 +30,8 @@
 //! - Forward compatible: enum values and union cases PortOne adds later decode to
 //!   `Unrecognized` variants instead of failing.
 //!
-//! Cargo features: `rustls` (default; TLS), `webhook` (default; [`webhook`]), `unstable`
+//! Cargo features: `rustls` (default; TLS with reqwest's rustls/aws-lc-rs), `rustls-ring`
+//! (TLS with rustls/ring instead: a lighter build), `webhook` (default; [`webhook`]), `unstable`
 //! (operations PortOne marks `x-portone-unstable`).
 
 #![forbid(unsafe_code)]
