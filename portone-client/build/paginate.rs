@@ -542,7 +542,7 @@ fn stream_method(list: &ListOp, signature: &Signature, params: &[Param]) -> Toke
         impl<'a> #group<'a> {
             #[doc = #doc]
             #[allow(clippy::clone_on_copy)]
-            pub fn #stream(&self, #(#decls),*) -> crate::paginate::Paginated<#ok, #err> {
+            pub fn #stream(self, #(#decls),*) -> crate::paginate::Paginated<#ok, #err> {
                 let portone = ::std::clone::Clone::clone(self.portone);
                 crate::paginate::Paginated::new(
                     body,
