@@ -43,6 +43,9 @@ pub enum Error<E> {
     InvalidInput(String),
     /// No access token could be obtained (bearer authentication).
     Auth(Box<Error<LoginViaApiSecretError>>),
+    /// A listing did not move forward (the same page, items or cursor again); the
+    /// [stream](crate::paginate) stops instead of looping.
+    Pagination(PaginationError),
 }
 
 impl<E> Error<E> {
@@ -61,6 +64,7 @@ impl<E> Error<E> {
             Error::UnexpectedStatus(u) => Some(u.status),
             Error::Decode(d) => Some(d.status),
             Error::Auth(inner) => inner.status(),
+            Error::Pagination(_) => Some(StatusCode::OK),
             Error::Timeout(_) | Error::Transport(_) | Error::InvalidInput(_) => None,
         }
     }
@@ -81,6 +85,7 @@ impl<E: OpenUnion> fmt::Display for Error<E> {
             Error::Transport(e) => write!(f, "cannot reach PortOne: {e}"),
             Error::InvalidInput(message) => write!(f, "invalid request: {message}"),
             Error::Auth(e) => write!(f, "cannot obtain a PortOne access token: {e}"),
+            Error::Pagination(p) => p.fmt(f),
         }
     }
 }
@@ -247,5 +252,40 @@ impl fmt::Display for DecodeError {
         } else {
             write!(f, "; body: {}", snippet(self.body.trim()))
         }
+    }
+}
+
+/// A page of a listing that breaks the paging protocol.
+#[derive(Debug, Clone)]
+pub struct PaginationError {
+    pub(crate) path: String,
+    pub(crate) message: String,
+    pub(crate) body: String,
+}
+
+impl PaginationError {
+    /// The field that did not move forward, e.g. `page.number` or `items[9].cursor`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// What was wrong.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The offending page, as JSON.
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+}
+
+impl fmt::Display for PaginationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "PortOne's listing did not move forward at `{}`: {}",
+            self.path, self.message
+        )
     }
 }

@@ -27,6 +27,8 @@
 //!   ([`AuthScheme`]); a default `storeId`; timeouts; retries of requests that are safe to
 //!   repeat ([`RetryConfig`]); a `tracing` span per request. Secrets never appear in `Debug`
 //!   output, errors or logs.
+//! - Every list operation also as a lazy stream of items (`<operation>_stream`, see
+//!   [`paginate`]), with `collect_all` and guards against a server that does not move forward.
 //! - Forward compatible: enum values and union cases PortOne adds later decode to
 //!   `Unrecognized` variants instead of failing.
 //!
@@ -58,7 +60,7 @@ pub use chrono;
 pub use client::{
     BuildError, Builder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, PortOne,
 };
-pub use error::{ApiError, DecodeError, Error, Result, UnexpectedStatus};
+pub use error::{ApiError, DecodeError, Error, PaginationError, Result, UnexpectedStatus};
 pub use portone_gen::open::{OpenEnum, OpenUnion};
 pub use portone_gen::{ByteStream, types};
 pub use retry::RetryConfig;

@@ -48,7 +48,7 @@
 //!
 //! A server that does not move forward never makes the stream loop: if PortOne answers another
 //! page number than the one asked for, the same items as the page before, or a cursor the
-//! stream already sent, the stream yields an [`Error::Decode`] naming the field (e.g.
+//! stream already sent, the stream yields an [`Error::Pagination`] naming the field (e.g.
 //! `page.number`, `items[9].cursor`) with the response in its body, and ends. Stopping quietly
 //! there would hand over a silently truncated or duplicated listing.
 //!
@@ -65,11 +65,10 @@ use std::task::{Context, Poll, ready};
 pub use futures_core::Stream;
 pub use futures_core::stream::FusedStream;
 use portone_gen::open::OpenUnion;
-use reqwest::StatusCode;
 use serde::Serialize;
 
 pub use crate::api::{LIST_OPERATIONS, UNCLASSIFIED_LIST_OPERATIONS};
-use crate::error::{DecodeError, Error};
+use crate::error::{Error, PaginationError};
 
 /// How a list operation pages (see [`ListOperation`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -579,8 +578,7 @@ fn hash_items<T: Serialize>(items: &[T]) -> Option<u64> {
 
 /// The error for a response that breaks the paging protocol (the response is kept as body).
 fn inconsistent<R: Serialize, E>(page: &R, path: String, message: String) -> Error<E> {
-    Error::Decode(DecodeError {
-        status: StatusCode::OK,
+    Error::Pagination(PaginationError {
         path,
         message,
         body: serde_json::to_string(page).unwrap_or_default(),

@@ -97,6 +97,7 @@ impl RawServer {
         let recorded = requests.clone();
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
+                let _ = stream.set_nodelay(true);
                 let recorded = recorded.clone();
                 let responder = responder.clone();
                 tokio::spawn(async move {
@@ -178,8 +179,10 @@ async fn serve(
             out.push_str(&format!("{name}: {value}\r\n"));
         }
         out.push_str("\r\n");
-        stream.write_all(out.as_bytes()).await?;
-        stream.write_all(&response.body).await?;
+        // One write: a separate small write for the body would wait for the client's delayed ACK.
+        let mut bytes = out.into_bytes();
+        bytes.extend_from_slice(&response.body);
+        stream.write_all(&bytes).await?;
     }
 }
 
