@@ -9,7 +9,9 @@
 //! Fixtures are generated from the spec at start-up (see `fixtures/mod.rs`). Divan prints the
 //! time and throughput (bytes/s) of each decode and, through its `AllocProfiler`, the
 //! allocations per iteration: the `payment` group decodes one payment per iteration, the
-//! `payments_1000` group a whole 1000-payment page. Dropping the decoded value is not timed.
+//! `payments_1000` group a whole 1000-payment page. Dropping the decoded value is not timed,
+//! except in the `*_and_drop` benches (what an application pays per response). The `date_time`
+//! group compares chrono's serde decoding of one timestamp with its strict RFC 3339 parser.
 //! BENCHMARKS.md has the figures and how they were measured.
 
 use std::collections::BTreeMap;
@@ -42,6 +44,12 @@ fn main() {
         fixtures.payments.len(),
         fixtures.payments.len() / fixtures::LIST_SIZE,
     );
+    println!(
+        "in memory: Payment {} bytes, PaymentMethod {} bytes, serde_json::Value {} bytes",
+        std::mem::size_of::<portone_client::types::Payment>(),
+        std::mem::size_of::<portone_client::types::PaymentMethod>(),
+        std::mem::size_of::<serde_json::Value>(),
+    );
     divan::main();
 }
 
@@ -53,6 +61,7 @@ fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> T {
     }
 }
 
+/// Times decoding `bytes` as `T` (the decoded value is dropped outside the timing).
 fn bench<T>(bencher: Bencher, bytes: &'static [u8])
 where
     T: for<'a> Deserialize<'a>,
@@ -60,6 +69,16 @@ where
     bencher
         .counter(BytesCount::of_slice(bytes))
         .bench(|| decode::<T>(black_box(bytes)));
+}
+
+/// Times decoding `bytes` as `T` and dropping the result: what an application pays per body.
+fn bench_with_drop<T>(bencher: Bencher, bytes: &'static [u8])
+where
+    T: for<'a> Deserialize<'a>,
+{
+    bencher
+        .counter(BytesCount::of_slice(bytes))
+        .bench(|| drop(decode::<T>(black_box(bytes))));
 }
 
 /// A `getPaymentsResponse` with 1000 payments of every status and payment-method type (~2 MB).
@@ -89,6 +108,48 @@ mod payments_1000 {
     #[divan::bench]
     fn ignored_any(bencher: Bencher) {
         bench::<IgnoredAny>(bencher, &FIXTURES.payments);
+    }
+
+    /// The typed decode, dropping the result inside the timing.
+    #[divan::bench]
+    fn typed_and_drop(bencher: Bencher) {
+        bench_with_drop::<GetPaymentsResponse>(bencher, &FIXTURES.payments);
+    }
+
+    /// `serde_json::Value` (`preserve_order`), dropping the result inside the timing.
+    #[divan::bench]
+    fn value_and_drop(bencher: Bencher) {
+        bench_with_drop::<serde_json::Value>(bencher, &FIXTURES.payments);
+    }
+
+    /// The default-featured `Value` tree, dropping the result inside the timing.
+    #[divan::bench]
+    fn value_btree_and_drop(bencher: Bencher) {
+        bench_with_drop::<BTreeValue>(bencher, &FIXTURES.payments);
+    }
+}
+
+/// One RFC 3339 timestamp (a payment has ~15): how the generated types decode it (chrono's
+/// serde, its relaxed `FromStr`) against chrono's strict RFC 3339 parser.
+mod date_time {
+    use super::*;
+    use portone_client::chrono::{DateTime, Utc};
+
+    const JSON: &str = "\"2026-07-14T09:31:22.481295Z\"";
+
+    /// `DateTime<Utc>` through serde (what the generated types do).
+    #[divan::bench]
+    fn chrono_serde() -> DateTime<Utc> {
+        decode(black_box(JSON.as_bytes()))
+    }
+
+    /// The same string through `DateTime::parse_from_rfc3339`.
+    #[divan::bench]
+    fn parse_from_rfc3339() -> Option<DateTime<Utc>> {
+        let text = black_box(&JSON[1..JSON.len() - 1]);
+        DateTime::parse_from_rfc3339(text)
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
     }
 }
 
