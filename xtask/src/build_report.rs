@@ -42,6 +42,12 @@ pub struct BuildReportArgs {
     /// Also write cargo's `--timings` HTML report of each build.
     #[arg(long)]
     pub timings: bool,
+    /// Features of portone-client to build (e.g. `rustls-ring,webhook`).
+    #[arg(long, short = 'F')]
+    pub features: Option<String>,
+    /// Build portone-client without its default features.
+    #[arg(long)]
+    pub no_default_features: bool,
 }
 
 /// Targets of issue 8, on a 2-core machine.
@@ -121,6 +127,12 @@ pub fn run(args: &BuildReportArgs) -> Result<(), String> {
         if args.timings {
             cmd.arg("--timings");
         }
+        if args.no_default_features {
+            cmd.arg("--no-default-features");
+        }
+        if let Some(features) = &args.features {
+            cmd.arg("--features").arg(features);
+        }
         if let Some(spec) = spec {
             cmd.env(SPEC_OVERRIDE_ENV, spec);
         }
@@ -157,7 +169,13 @@ pub fn run(args: &BuildReportArgs) -> Result<(), String> {
         Some(&changed_spec),
     )?);
 
-    println!("{}", table(&results, args.jobs));
+    let features = match (&args.features, args.no_default_features) {
+        (None, false) => "default features".to_owned(),
+        (None, true) => "no default features".to_owned(),
+        (Some(f), false) => format!("default features + {f}"),
+        (Some(f), true) => format!("features {f} only"),
+    };
+    println!("{}", table(&results, args.jobs, &features));
     if args.timings {
         println!(
             "cargo --timings reports: {}",
@@ -424,9 +442,9 @@ fn gb(kb: u64) -> String {
 }
 
 /// The report as a Markdown table.
-pub fn table(results: &[Measurement], jobs: u32) -> String {
+pub fn table(results: &[Measurement], jobs: u32, features: &str) -> String {
     let mut out = format!(
-        "\nBuild cost of portone-client (dev profile, -j{jobs}, {} cores)\n\n\
+        "\nBuild cost of portone-client ({features}; dev profile, -j{jobs}, {} cores)\n\n\
          | build | wall | CPU (user+sys) | peak RSS, largest process | peak RSS, whole build | target | met |\n\
          |---|---:|---:|---:|---:|---|---|\n",
         std::thread::available_parallelism().map_or(0, |n| n.get())
@@ -524,7 +542,11 @@ mod tests {
             peak_total_kb: 1_960_000,
             ..fast.clone()
         };
-        let text = table(&[fast, slow, heavy], 2);
+        let text = table(&[fast, slow, heavy], 2, "default features");
+        assert!(
+            text.contains("(default features; dev profile, -j2,"),
+            "{text}"
+        );
         let line = |step: &str| {
             text.lines()
                 .find(|l| l.starts_with(&format!("| {step} ")))
