@@ -63,9 +63,11 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, String> {
         .map_err(|e| format!("progenitor failed: {e}"))?;
     let client = parse(client, "progenitor")?;
     check_methods(&client, model)?;
+    let mut open_types = open_types(model);
+    open_types.extend(constructors(&client, normalized));
     Ok(Generated {
         client,
-        open_types: parse(open_types(model), "open types")?,
+        open_types: parse(open_types, "open types")?,
         operations: parse(operation_table(model), "operation table")?,
     })
 }
@@ -349,4 +351,138 @@ impl VisitMut for Rewrite {
         }
         syn::visit_mut::visit_type_path_mut(self, p);
     }
+}
+
+/// `impl X { pub fn new(required fields...) -> X }` for every generated struct with a required
+/// field: request bodies have no `Default` when a field is required, and struct literals break
+/// whenever PortOne adds an optional field. Arguments follow the spec's `required` order;
+/// optional fields start empty (`None`, empty `Vec`/map).
+fn constructors(client: &syn::File, normalized: &Normalized) -> TokenStream {
+    let schemas = normalized.spec["components"]["schemas"].as_object();
+    let required_order: BTreeMap<String, Vec<String>> = schemas
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, schema)| {
+            let required = schema.get("required")?.as_array()?;
+            Some((
+                crate::rust_type_name(name),
+                required
+                    .iter()
+                    .filter_map(|r| r.as_str().map(str::to_owned))
+                    .collect(),
+            ))
+        })
+        .collect();
+    let mut impls = Vec::new();
+    for item in types_module(client) {
+        let syn::Item::Struct(s) = item else { continue };
+        let syn::Fields::Named(fields) = &s.fields else {
+            continue;
+        };
+        let mut required = Vec::new();
+        let mut optional = Vec::new();
+        for field in &fields.named {
+            let ident = field.ident.clone().expect("named");
+            let wire = serde_rename(&field.attrs).unwrap_or_else(|| ident.to_string());
+            if is_optional(field) {
+                optional.push(ident);
+            } else {
+                required.push((wire, ident, field.ty.clone()));
+            }
+        }
+        if required.is_empty() {
+            continue;
+        }
+        if let Some(order) = required_order.get(&s.ident.to_string()) {
+            required.sort_by_key(|(wire, _, _)| {
+                order.iter().position(|r| r == wire).unwrap_or(usize::MAX)
+            });
+        }
+        let name = &s.ident;
+        let params = required.iter().map(|(_, ident, ty)| {
+            if is_string(ty) {
+                quote!(#ident: impl ::std::convert::Into<::std::string::String>)
+            } else {
+                quote!(#ident: #ty)
+            }
+        });
+        let inits = required.iter().map(|(_, ident, ty)| {
+            if is_string(ty) {
+                quote!(#ident: #ident.into())
+            } else {
+                quote!(#ident)
+            }
+        });
+        let doc = format!(
+            "A `{name}` from its required fields; the optional ones start empty (`None`, empty \
+             lists and maps) and can be set afterwards."
+        );
+        impls.push(quote! {
+            impl #name {
+                #[doc = #doc]
+                #[allow(clippy::too_many_arguments)]
+                pub fn new(#(#params),*) -> Self {
+                    Self {
+                        #(#inits,)*
+                        #(#optional: ::std::default::Default::default(),)*
+                    }
+                }
+            }
+        });
+    }
+    quote!(#(#impls)*)
+}
+
+/// The items of progenitor's `pub mod types`.
+fn types_module(client: &syn::File) -> &[syn::Item] {
+    client
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => {
+                m.content.as_ref().map(|(_, items)| items.as_slice())
+            }
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// A field serde fills when it is absent: `Option<_>`, or one marked `#[serde(default)]`.
+fn is_optional(field: &syn::Field) -> bool {
+    let is_option = matches!(&field.ty, syn::Type::Path(p)
+        if p.path.segments.last().is_some_and(|s| s.ident == "Option"));
+    is_option || serde_args(&field.attrs).iter().any(|arg| arg == "default")
+}
+
+fn is_string(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "String"))
+}
+
+/// The `rename = "..."` of a field's `#[serde(...)]`.
+fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    serde_args(attrs).iter().find_map(|arg| {
+        let value = arg
+            .strip_prefix("rename")?
+            .trim_start()
+            .strip_prefix('=')?
+            .trim();
+        Some(value.trim_matches('"').to_owned())
+    })
+}
+
+/// The comma-separated arguments of `#[serde(...)]` attributes, as text.
+fn serde_args(attrs: &[syn::Attribute]) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let Ok(list) = attr.meta.require_list() else {
+            continue;
+        };
+        let parsed = list.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+        );
+        for meta in parsed.into_iter().flatten() {
+            out.push(quote!(#meta).to_string());
+        }
+    }
+    out
 }

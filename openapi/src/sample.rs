@@ -39,13 +39,12 @@ impl<'a> Sampler<'a> {
             .unwrap_or_else(|| EMPTY.get_or_init(Map::new));
         let mut member_tags = std::collections::HashMap::new();
         for schema in schemas.values() {
+            let Some(discriminator) = schema.get("discriminator") else {
+                continue;
+            };
             let (Some(property), Some(mapping)) = (
-                schema
-                    .pointer("/discriminator/propertyName")
-                    .and_then(Value::as_str),
-                schema
-                    .pointer("/discriminator/mapping")
-                    .and_then(Value::as_object),
+                discriminator.get("propertyName").and_then(Value::as_str),
+                discriminator.get("mapping").and_then(Value::as_object),
             ) else {
                 continue;
             };
@@ -58,8 +57,8 @@ impl<'a> Sampler<'a> {
                 };
                 let declares = schemas
                     .get(member)
-                    .and_then(|m| m.pointer(&format!("/properties/{property}")))
-                    .is_some();
+                    .and_then(|m| m.get("properties"))
+                    .is_some_and(|props| props.get(property).is_some());
                 if declares {
                     member_tags
                         .entry(member)
@@ -74,6 +73,18 @@ impl<'a> Sampler<'a> {
             fields,
             depth: 0,
         }
+    }
+
+    /// Restarts the random sequence (cheaper than a new sampler for the same spec).
+    pub fn reseed(&mut self, seed: u64) -> &mut Self {
+        self.rng.seed(seed);
+        self
+    }
+
+    /// Chooses which optional properties instances get.
+    pub fn fields(&mut self, fields: Fields) -> &mut Self {
+        self.fields = fields;
+        self
     }
 
     /// An instance of component `name` (`Null` if there is no such component). A union member

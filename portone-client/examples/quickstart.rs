@@ -46,21 +46,14 @@ async fn against_the_mock() -> Result<(), BoxError> {
 
     // 1. Identity verification: send a code, then confirm it.
     let verification = portone.identity_verification();
-    let send = SendIdentityVerificationBody {
-        channel_key: "channel-key-quickstart".into(),
-        customer: SendIdentityVerificationBodyCustomer {
-            id: None,
-            identity_number: None,
-            ip_address: "127.0.0.1".into(),
-            name: "홍길동".into(),
-            phone_number: "01012345678".into(),
-        },
-        method: IdentityVerificationMethod::Sms,
-        operator: IdentityVerificationOperator::Skt,
-        bypass: Default::default(),
-        custom_data: None,
-        store_id: None, // filled from the client's default
-    };
+    // Request types have a `new` taking their required fields; optional ones can be set after.
+    let customer = SendIdentityVerificationBodyCustomer::new("홍길동", "01012345678", "127.0.0.1");
+    let send = SendIdentityVerificationBody::new(
+        "channel-key-quickstart",
+        customer,
+        IdentityVerificationOperator::Skt,
+        IdentityVerificationMethod::Sms,
+    ); // storeId is filled from the client's default
     verification
         .send_identity_verification("iv-quickstart", &send)
         .await?;
@@ -80,21 +73,13 @@ async fn against_the_mock() -> Result<(), BoxError> {
 
     // 2. A payment with a billing key.
     let payment_id = "order-quickstart-1";
-    let input: BillingKeyPaymentInput = serde_json::from_value(serde_json::json!({
-        "billingKey": "billing-key-quickstart",
-        "orderName": "월간 구독 (Monthly plan)",
-        "amount": {"total": 9900},
-        "currency": "KRW",
-    }))?;
-    assert_eq!(input.currency, Currency::Krw);
-    assert_eq!(
-        input.amount,
-        PaymentAmountInput {
-            total: 9900,
-            tax_free: None,
-            vat: None
-        }
+    let mut input = BillingKeyPaymentInput::new(
+        "billing-key-quickstart",
+        "월간 구독 (Monthly plan)",
+        PaymentAmountInput::new(9900),
+        Currency::Krw,
     );
+    input.custom_data = Some(r#"{"plan":"monthly"}"#.into());
     let paid = portone
         .payment()
         .pay_with_billing_key(payment_id, &input)
@@ -114,10 +99,7 @@ async fn against_the_mock() -> Result<(), BoxError> {
     }
 
     // 4. Cancel it.
-    // Bodies with required fields have no `Default`; building them from JSON keeps this example
-    // valid when PortOne adds optional fields.
-    let cancel: CancelPaymentBody =
-        serde_json::from_value(serde_json::json!({"reason": "고객 요청 (customer request)"}))?;
+    let cancel = CancelPaymentBody::new("고객 요청 (customer request)");
     let cancelled = portone
         .payment()
         .cancel_payment(payment_id, &cancel)

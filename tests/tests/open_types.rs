@@ -37,11 +37,12 @@ fn every_union_case_decodes_to_its_own_variant() {
     let model = &normalized.model;
     assert_eq!(UNIONS.len(), model.unions.len());
     let (mut cases, mut malformed, mut without_fields) = (0, 0, 0);
+    let mut sampler = Sampler::new(&spec.json, 0, Fields::All);
     for union in &model.unions {
         let decode = probe(&union.name);
         for (i, case) in union.cases.iter().enumerate() {
             for fields in [Fields::All, Fields::Required] {
-                let mut sampler = Sampler::new(&spec.json, i as u64, fields);
+                sampler.reseed(i as u64).fields(fields);
                 let sample = sampler.union_case(&union.name, &case.tag).unwrap();
                 for input in [sample.clone(), tag_last(&sample, &union.property)] {
                     let decoded = decode(&input.to_string())
@@ -58,7 +59,7 @@ fn every_union_case_decodes_to_its_own_variant() {
             cases += 1;
 
             // Unknown fields are ignored.
-            let mut sampler = Sampler::new(&spec.json, 7, Fields::Required);
+            sampler.reseed(7).fields(Fields::Required);
             let mut extra = sampler.union_case(&union.name, &case.tag).unwrap();
             extra["fieldAddedLater"] = json!({"nested": [1, 2]});
             let decoded = decode(&extra.to_string()).unwrap();
@@ -77,7 +78,7 @@ fn every_union_case_decodes_to_its_own_variant() {
                 without_fields += 1;
                 continue;
             };
-            let mut sampler = Sampler::new(&spec.json, 3, Fields::All);
+            sampler.reseed(3).fields(Fields::All);
             let mut bad = sampler.union_case(&union.name, &case.tag).unwrap();
             bad[field] = wrong_type(&bad[field]);
             let result = decode(&bad.to_string());
@@ -91,7 +92,7 @@ fn every_union_case_decodes_to_its_own_variant() {
         }
 
         // An unknown tag is kept, whole, in the catch-all and serializes back unchanged.
-        let mut sampler = Sampler::new(&spec.json, 11, Fields::All);
+        sampler.reseed(11).fields(Fields::All);
         let mut unknown = sampler
             .union_case(&union.name, &union.cases[0].tag)
             .unwrap();
@@ -198,4 +199,23 @@ fn enums_with_an_unknown_value_keep_it_apart_from_the_catch_all() {
         assert!(!decoded.unrecognized, "{}", e.name);
         assert!(decode("\"NEW\"").unwrap().unrecognized, "{}", e.name);
     }
+}
+
+#[test]
+fn constructors_take_the_required_fields_in_spec_order() {
+    use portone_gen::types::{
+        BillingKeyPaymentInput, CancelPaymentBody, Currency, PaymentAmountInput,
+    };
+    let cancel = CancelPaymentBody::new("고객 요청");
+    assert_eq!(
+        serde_json::to_value(&cancel).unwrap(),
+        json!({"reason": "고객 요청"})
+    );
+    let mut pay =
+        BillingKeyPaymentInput::new("bk-1", "주문", PaymentAmountInput::new(1000), Currency::Krw);
+    pay.store_id = Some("store-1".into());
+    assert_eq!(
+        serde_json::to_value(&pay).unwrap(),
+        json!({"billingKey": "bk-1", "orderName": "주문", "amount": {"total": 1000}, "currency": "KRW", "storeId": "store-1"})
+    );
 }
