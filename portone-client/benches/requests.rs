@@ -10,6 +10,11 @@
 //! - `get_payments_1000`: `GET /payments?requestBody=...` (a page of 1000), answered with 1000
 //!   payments of every status and payment method (~2 MB).
 //!
+//! Three diagnostic variants of `get_payment` at concurrency 1 locate the SDK's per-request
+//! cost: `sdk_generated` (the generated client under the facade, `PortOne::raw()`),
+//! `sdk_default_reqwest` (the SDK given `reqwest::Client::new()`), `raw_value_timeout` (the
+//! hand-written call with the SDK's 30 s timeout).
+//!
 //! Each is run at concurrency 1 (one request per iteration) and 8 (8 tasks sharing one client,
 //! [`BATCH`] requests per iteration); divan's `item/s` column is requests per second. The
 //! client side runs on a current-thread tokio runtime on divan's thread, so divan's
@@ -224,6 +229,8 @@ struct RawConfig {
     http: reqwest::Client,
     base_url: String,
     authorization: String,
+    /// A per-request timeout, like the SDK's (off by default: a hand-written call rarely sets one).
+    timeout: Option<std::time::Duration>,
 }
 
 impl std::ops::Deref for RawClient {
@@ -239,18 +246,29 @@ impl RawClient {
             http: reqwest::Client::new(),
             base_url: server.base_url.clone(),
             authorization: format!("PortOne {SECRET}"),
+            timeout: None,
+        }))
+    }
+
+    /// The same client with the SDK's default per-request timeout (30 s).
+    fn with_timeout(server: &Server) -> RawClient {
+        RawClient(Arc::new(RawConfig {
+            http: reqwest::Client::new(),
+            base_url: server.base_url.clone(),
+            authorization: format!("PortOne {SECRET}"),
+            timeout: Some(portone_client::DEFAULT_TIMEOUT),
         }))
     }
 
     async fn get_payment(&self, id: &str) -> reqwest::Result<Value> {
-        self.http
+        let mut request = self
+            .http
             .get(format!("{}/payments/{id}", self.base_url))
-            .header(header::AUTHORIZATION, &self.authorization)
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await
+            .header(header::AUTHORIZATION, &self.authorization);
+        if let Some(timeout) = self.timeout {
+            request = request.timeout(timeout);
+        }
+        request.send().await?.error_for_status()?.json().await
     }
 
     async fn get_payments(&self, body: &Value) -> reqwest::Result<Value> {
@@ -396,6 +414,12 @@ async fn sdk_get_payment(client: PortOne) {
     }
 }
 
+async fn generated_get_payment(client: PortOne) {
+    if let Err(e) = client.raw().get_payment(PAYMENT_ID, None).await {
+        panic!("generated getPayment: {e}");
+    }
+}
+
 async fn raw_get_payment(client: RawClient) {
     if let Err(e) = client.get_payment(PAYMENT_ID).await {
         panic!("raw getPayment: {e}");
@@ -429,6 +453,44 @@ mod get_payment {
     #[divan::bench(consts = [1, 8])]
     fn raw_value<const CONCURRENCY: usize>(bencher: Bencher) {
         let client = RawClient::new(&SERVER);
+        bench_calls(bencher, client, CONCURRENCY, BATCH[0], raw_get_payment);
+    }
+
+    /// The generated client under the facade (`PortOne::raw()`: same pipeline, no facade
+    /// error mapping), to locate the facade's own cost.
+    #[divan::bench(consts = [1])]
+    fn sdk_generated<const CONCURRENCY: usize>(bencher: Bencher) {
+        let client = sdk_client(&SERVER);
+        bench_calls(
+            bencher,
+            client,
+            CONCURRENCY,
+            BATCH[0],
+            generated_get_payment,
+        );
+    }
+
+    /// The SDK given a default `reqwest::Client` (as the hand-written call uses) instead of
+    /// the one it builds itself.
+    #[divan::bench(consts = [1])]
+    fn sdk_default_reqwest<const CONCURRENCY: usize>(bencher: Bencher) {
+        let client = match PortOne::builder()
+            .api_secret(SECRET)
+            .base_url(&SERVER.base_url)
+            .retry(RetryConfig::disabled())
+            .http_client(reqwest::Client::new())
+            .build()
+        {
+            Ok(client) => client,
+            Err(e) => panic!("cannot build the SDK client: {e}"),
+        };
+        bench_calls(bencher, client, CONCURRENCY, BATCH[0], sdk_get_payment);
+    }
+
+    /// The hand-written call with the SDK's 30 s per-request timeout (what a timer costs).
+    #[divan::bench(consts = [1])]
+    fn raw_value_timeout<const CONCURRENCY: usize>(bencher: Bencher) {
+        let client = RawClient::with_timeout(&SERVER);
         bench_calls(bencher, client, CONCURRENCY, BATCH[0], raw_get_payment);
     }
 }
