@@ -50,6 +50,16 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, String> {
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
     }
+    if normalized.spec["components"]["schemas"]
+        .get(crate::normalize::TIMESTAMP_COMPONENT)
+        .is_some()
+    {
+        settings.with_replacement(
+            crate::rust_type_name(crate::normalize::TIMESTAMP_COMPONENT),
+            "crate::Timestamp",
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    }
     for u in &model.unions {
         settings.with_replacement(
             &u.rust_name,

@@ -404,10 +404,12 @@ const PROSE: &[&str] = &["title", "description", "example", "deprecated"];
 /// Canonical type description of a schema (prose and `x-` extensions ignored).
 fn describe(schema: &Value) -> String {
     if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
-        return target
-            .strip_prefix(SCHEMA_PREFIX)
-            .unwrap_or(target)
-            .to_owned();
+        let name = target.strip_prefix(SCHEMA_PREFIX).unwrap_or(target);
+        // The normalizer turns every inline date-time into a reference to one component.
+        if name == crate::normalize::TIMESTAMP_COMPONENT {
+            return "string(date-time)".to_owned();
+        }
+        return name.to_owned();
     }
     let Some(obj) = schema.as_object() else {
         return format!("{schema}");

@@ -54,6 +54,10 @@ fn fail<T>(location: impl Into<String>, problem: impl Into<String>) -> Result<T,
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
+/// The component every inline `date-time` string is rewritten to (`$ref`), so that the
+/// generator gives all of them one fast-decoding type (`portone_gen::Timestamp`).
+pub const TIMESTAMP_COMPONENT: &str = "PortOneTimestamp";
+
 /// Text added to the docs of unstable operations.
 pub const UNSTABLE_NOTE: &str = "**Unstable** (`x-portone-unstable`): PortOne may change or remove \
     this operation without notice. Generated only with the `unstable` cargo feature.";
@@ -114,9 +118,19 @@ pub fn normalize(spec: &Spec, options: &Options) -> Result<Normalized, Normalize
         return fail("components.schemas", "missing or not an object");
     };
     check_type_names(schemas)?;
+    if schemas.contains_key(TIMESTAMP_COMPONENT) {
+        return fail(
+            format!("components.schemas.{TIMESTAMP_COMPONENT}"),
+            "this name is reserved for the SDK's timestamp type",
+        );
+    }
     for (name, schema) in schemas.iter_mut() {
         clean_schema(&format!("components.schemas.{name}"), schema, true)?;
     }
+    schemas.insert(
+        TIMESTAMP_COMPONENT.to_owned(),
+        serde_json::json!({"type": "string", "format": "date-time"}),
+    );
     let names: HashSet<String> = schemas.keys().cloned().collect();
     check_refs(&doc, &names)?;
 
@@ -183,6 +197,17 @@ fn clean_schema(location: &str, schema: &mut Value, top_level: bool) -> Result<(
         })
     {
         return fail(location, "`$ref` with sibling constraints");
+    }
+    let is_date_time = obj.get("type").and_then(Value::as_str) == Some("string")
+        && obj.get("format").and_then(Value::as_str) == Some("date-time");
+    if is_date_time && !top_level {
+        obj.remove("type");
+        obj.remove("format");
+        obj.insert(
+            "$ref".into(),
+            Value::String(format!("{SCHEMA_PREFIX}{TIMESTAMP_COMPONENT}")),
+        );
+        return Ok(());
     }
     let is_array = obj.get("type").and_then(Value::as_str) == Some("array");
     if is_array {

@@ -92,6 +92,17 @@ mod payments_1000 {
         bench::<GetPaymentsResponse>(bencher, &FIXTURES.payments);
     }
 
+    /// The typed decode from text: the body's UTF-8 is checked once, up front, instead of
+    /// string by string.
+    #[divan::bench]
+    fn typed_from_str(bencher: Bencher) {
+        let bytes: &'static [u8] = &FIXTURES.payments;
+        bencher.counter(BytesCount::of_slice(bytes)).bench(|| {
+            let text = std::str::from_utf8(black_box(bytes)).expect("UTF-8");
+            serde_json::from_str::<GetPaymentsResponse>(text).expect("checked")
+        });
+    }
+
     /// `serde_json::Value` as built here (`preserve_order` is on: `portone-openapi` enables it).
     #[divan::bench]
     fn value(bencher: Bencher) {

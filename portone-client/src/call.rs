@@ -1,15 +1,14 @@
 //! Running one generated call and turning its outcome into [`Error`].
 //!
-//! The pipeline (`pipeline.rs`) sees the HTTP response before the generated code decodes it; it
-//! records what it saw in a task-local [`CallRecord`] so that errors keep the status (which the
-//! generated code drops for undecodable bodies) and the reason a call was aborted.
+//! When the pipeline (`pipeline.rs`) aborts a call because no access token could be obtained,
+//! the generated code only sees a message; the pipeline keeps the typed error in a task-local
+//! [`CallRecord`] for [`Error::Auth`].
 
 use std::cell::RefCell;
 use std::future::Future;
 
 use portone_gen::ResponseValue;
 use portone_gen::open::OpenUnion;
-use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, DecodeError, Error, UnexpectedStatus};
@@ -18,8 +17,6 @@ use crate::types::LoginViaApiSecretError;
 /// What the pipeline learned during one call.
 #[derive(Debug, Default)]
 pub(crate) struct CallRecord {
-    /// Status of the last response.
-    pub status: Option<StatusCode>,
     /// Why the pipeline aborted the call, if it did.
     pub auth_error: Option<Error<LoginViaApiSecretError>>,
 }
@@ -94,8 +91,11 @@ async fn convert<E: OpenUnion>(
                 Err(e) => transport(e),
             }
         }
-        Raw::InvalidResponsePayload(body, serde_error) => {
-            let status = record.status.unwrap_or(StatusCode::OK);
+        Raw::InvalidResponsePayload {
+            status,
+            body,
+            error: serde_error,
+        } => {
             let diagnosis = if status.is_success() {
                 diagnose_success(&body)
             } else {
@@ -118,6 +118,7 @@ async fn convert<E: OpenUnion>(
             Some(auth) => Error::Auth(Box::new(auth)),
             None => Error::InvalidInput(message),
         },
+        other => Error::InvalidInput(format!("unexpected client error: {other}")),
     }
 }
 

@@ -62,7 +62,7 @@ pub use client::{
 };
 pub use error::{ApiError, DecodeError, Error, PaginationError, Result, UnexpectedStatus};
 pub use portone_gen::open::{OpenEnum, OpenUnion};
-pub use portone_gen::{ByteStream, types};
+pub use portone_gen::{ByteStream, Timestamp, types};
 pub use retry::RetryConfig;
 
 /// `info.version` of the PortOne spec this crate was generated from.

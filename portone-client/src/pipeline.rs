@@ -117,7 +117,6 @@ impl Pipeline {
                 Ok(response) => {
                     let status = response.status();
                     span.record("status", status.as_u16());
-                    call::record(|r| r.status = Some(status));
                     if status == StatusCode::UNAUTHORIZED
                         && operation.authenticated
                         && !renewed_token

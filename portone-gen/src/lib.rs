@@ -5,6 +5,8 @@
 //! - open (forward-compatible) enums and unions ([`open`]);
 //! - the wire rules progenitor does not know ([`wire`], [`path`]) applied to every request by
 //!   the `ClientHooks` implementation, and the [`Middleware`] extension point;
+//! - [`ResponseValue`] and [`Error`], in place of progenitor-client's (faster decoding, and the
+//!   status of undecodable bodies kept);
 //! - a table of the generated operations ([`operations`]).
 
 #![forbid(unsafe_code)]
@@ -13,10 +15,14 @@ mod hooks;
 pub mod open;
 pub mod operations;
 pub mod path;
+mod response;
+mod timestamp;
 pub mod wire;
 
 pub use hooks::{BoxFuture, Hooks, Middleware};
 pub use path::encode_uri_component;
+pub use response::decode_json;
+pub use timestamp::Timestamp;
 
 mod generated {
     //! progenitor's output, with `progenitor_client` resolving to the shim below.
@@ -24,6 +30,7 @@ mod generated {
 
     mod progenitor_client {
         pub use crate::path::encode_path;
+        pub use crate::response::{Error, ResponseValue};
         pub use progenitor_upstream::*;
     }
 

@@ -119,6 +119,9 @@ fn every_enum_value_union_case_and_object_is_in_the_surface() {
         .as_object()
         .unwrap();
     for (name, schema) in schemas {
+        if name == portone_openapi::normalize::TIMESTAMP_COMPONENT {
+            continue; // `portone_gen::Timestamp`, not a generated type
+        }
         let rust = portone_openapi::rust_type_name(name);
         let ty = surface
             .type_named(&rust)
