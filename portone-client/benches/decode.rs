@@ -11,7 +11,9 @@
 //! allocations per iteration: the `payment` group decodes one payment per iteration, the
 //! `payments_1000` group a whole 1000-payment page. Dropping the decoded value is not timed,
 //! except in the `*_and_drop` benches (what an application pays per response). The `date_time`
-//! group compares chrono's serde decoding of one timestamp with its strict RFC 3339 parser.
+//! group compares the SDK's timestamp decoding with chrono's serde decoding and its strict
+//! RFC 3339 parser. The typed decodes go through `portone_gen::decode_json` like the SDK; the
+//! `Value` baselines through `serde_json::from_slice` like `reqwest`'s `Response::json`.
 //! BENCHMARKS.md has the figures and how they were measured.
 
 use std::collections::BTreeMap;
@@ -20,7 +22,9 @@ use std::sync::LazyLock;
 
 use divan::counter::BytesCount;
 use divan::{AllocProfiler, Bencher, black_box};
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, Deserialize, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 
 #[path = "fixtures/mod.rs"]
 mod fixtures;
@@ -53,32 +57,36 @@ fn main() {
     divan::main();
 }
 
-/// Decodes `bytes` as `T`; the fixtures were checked to decode at start-up.
-fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> T {
+/// Decodes `bytes` as `T` the way `reqwest`'s `Response::json` does (`serde_json::from_slice`):
+/// the `Value` baselines. The fixtures were checked to decode at start-up.
+fn decode<T: DeserializeOwned>(bytes: &[u8]) -> T {
     match serde_json::from_slice(bytes) {
         Ok(value) => value,
         Err(e) => panic!("the fixture was checked to decode: {e}"),
     }
 }
 
-/// Times decoding `bytes` as `T` (the decoded value is dropped outside the timing).
-fn bench<T>(bencher: Bencher, bytes: &'static [u8])
-where
-    T: for<'a> Deserialize<'a>,
-{
-    bencher
-        .counter(BytesCount::of_slice(bytes))
-        .bench(|| decode::<T>(black_box(bytes)));
+/// Decodes `bytes` as `T` the way the SDK decodes a response body (`portone_gen::decode_json`:
+/// one UTF-8 check for the whole body, then `serde_json::from_str`).
+fn decode_sdk<T: DeserializeOwned>(bytes: &[u8]) -> T {
+    match portone_gen::decode_json(bytes) {
+        Ok(value) => value,
+        Err(e) => panic!("the fixture was checked to decode: {e}"),
+    }
 }
 
-/// Times decoding `bytes` as `T` and dropping the result: what an application pays per body.
-fn bench_with_drop<T>(bencher: Bencher, bytes: &'static [u8])
-where
-    T: for<'a> Deserialize<'a>,
-{
+/// Times `decode(bytes)` (the decoded value is dropped outside the timing).
+fn bench<T>(bencher: Bencher, bytes: &'static [u8], decode: fn(&[u8]) -> T) {
     bencher
         .counter(BytesCount::of_slice(bytes))
-        .bench(|| drop(decode::<T>(black_box(bytes))));
+        .bench(|| decode(black_box(bytes)));
+}
+
+/// Times `decode(bytes)` and dropping the result: what an application pays per body.
+fn bench_with_drop<T>(bencher: Bencher, bytes: &'static [u8], decode: fn(&[u8]) -> T) {
+    bencher
+        .counter(BytesCount::of_slice(bytes))
+        .bench(|| drop(decode(black_box(bytes))));
 }
 
 /// A `getPaymentsResponse` with 1000 payments of every status and payment-method type (~2 MB).
@@ -89,66 +97,75 @@ mod payments_1000 {
     /// The SDK's typed decode.
     #[divan::bench]
     fn typed(bencher: Bencher) {
-        bench::<GetPaymentsResponse>(bencher, &FIXTURES.payments);
-    }
-
-    /// The typed decode from text: the body's UTF-8 is checked once, up front, instead of
-    /// string by string.
-    #[divan::bench]
-    fn typed_from_str(bencher: Bencher) {
-        let bytes: &'static [u8] = &FIXTURES.payments;
-        bencher.counter(BytesCount::of_slice(bytes)).bench(|| {
-            let text = std::str::from_utf8(black_box(bytes)).expect("UTF-8");
-            serde_json::from_str::<GetPaymentsResponse>(text).expect("checked")
-        });
+        bench(
+            bencher,
+            &FIXTURES.payments,
+            decode_sdk::<GetPaymentsResponse>,
+        );
     }
 
     /// `serde_json::Value` as built here (`preserve_order` is on: `portone-openapi` enables it).
     #[divan::bench]
     fn value(bencher: Bencher) {
-        bench::<serde_json::Value>(bencher, &FIXTURES.payments);
+        bench(bencher, &FIXTURES.payments, decode::<serde_json::Value>);
+    }
+
+    /// `serde_json::Value` decoded from text like the SDK's decode (checked UTF-8 first).
+    #[divan::bench]
+    fn value_from_str(bencher: Bencher) {
+        bench(bencher, &FIXTURES.payments, decode_sdk::<serde_json::Value>);
     }
 
     /// `serde_json::Value` as a default-featured `serde_json` builds it (a `BTreeMap` per object).
     #[divan::bench]
     fn value_btree(bencher: Bencher) {
-        bench::<BTreeValue>(bencher, &FIXTURES.payments);
+        bench(bencher, &FIXTURES.payments, decode::<BTreeValue>);
     }
 
     /// Parsing without building anything: the ceiling for a serde_json decode.
     #[divan::bench]
     fn ignored_any(bencher: Bencher) {
-        bench::<IgnoredAny>(bencher, &FIXTURES.payments);
+        bench(bencher, &FIXTURES.payments, decode::<IgnoredAny>);
     }
 
     /// The typed decode, dropping the result inside the timing.
     #[divan::bench]
     fn typed_and_drop(bencher: Bencher) {
-        bench_with_drop::<GetPaymentsResponse>(bencher, &FIXTURES.payments);
+        bench_with_drop(
+            bencher,
+            &FIXTURES.payments,
+            decode_sdk::<GetPaymentsResponse>,
+        );
     }
 
     /// `serde_json::Value` (`preserve_order`), dropping the result inside the timing.
     #[divan::bench]
     fn value_and_drop(bencher: Bencher) {
-        bench_with_drop::<serde_json::Value>(bencher, &FIXTURES.payments);
+        bench_with_drop(bencher, &FIXTURES.payments, decode::<serde_json::Value>);
     }
 
     /// The default-featured `Value` tree, dropping the result inside the timing.
     #[divan::bench]
     fn value_btree_and_drop(bencher: Bencher) {
-        bench_with_drop::<BTreeValue>(bencher, &FIXTURES.payments);
+        bench_with_drop(bencher, &FIXTURES.payments, decode::<BTreeValue>);
     }
 }
 
-/// One RFC 3339 timestamp (a payment has ~15): how the generated types decode it (chrono's
-/// serde, its relaxed `FromStr`) against chrono's strict RFC 3339 parser.
+/// One RFC 3339 timestamp (a payment has ~15): the SDK's `Timestamp` (strict RFC 3339 parser
+/// first) against chrono's own serde decoding (its relaxed `FromStr`) and the bare strict parser.
 mod date_time {
     use super::*;
     use portone_client::chrono::{DateTime, Utc};
 
     const JSON: &str = "\"2026-07-14T09:31:22.481295Z\"";
 
-    /// `DateTime<Utc>` through serde (what the generated types do).
+    /// The SDK's `Timestamp` through serde (what the generated types decode).
+    #[divan::bench]
+    fn timestamp_serde() -> portone_client::Timestamp {
+        decode(black_box(JSON.as_bytes()))
+    }
+
+    /// `DateTime<Utc>` through chrono's serde impl.
     #[divan::bench]
     fn chrono_serde() -> DateTime<Utc> {
         decode(black_box(JSON.as_bytes()))
@@ -172,25 +189,25 @@ mod payment {
     /// The SDK's typed decode.
     #[divan::bench]
     fn typed(bencher: Bencher) {
-        bench::<Payment>(bencher, &FIXTURES.payment);
+        bench(bencher, &FIXTURES.payment, decode_sdk::<Payment>);
     }
 
     /// `serde_json::Value` as built here (`preserve_order`).
     #[divan::bench]
     fn value(bencher: Bencher) {
-        bench::<serde_json::Value>(bencher, &FIXTURES.payment);
+        bench(bencher, &FIXTURES.payment, decode::<serde_json::Value>);
     }
 
     /// `serde_json::Value` as a default-featured `serde_json` builds it.
     #[divan::bench]
     fn value_btree(bencher: Bencher) {
-        bench::<BTreeValue>(bencher, &FIXTURES.payment);
+        bench(bencher, &FIXTURES.payment, decode::<BTreeValue>);
     }
 
     /// Parsing without building anything.
     #[divan::bench]
     fn ignored_any(bencher: Bencher) {
-        bench::<IgnoredAny>(bencher, &FIXTURES.payment);
+        bench(bencher, &FIXTURES.payment, decode::<IgnoredAny>);
     }
 }
 

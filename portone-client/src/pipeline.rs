@@ -107,9 +107,15 @@ impl Pipeline {
         let method = request.method().clone();
         let mut attempt = 1;
         let mut renewed_token = false;
+        let token_auth =
+            operation.authenticated && matches!(self.credentials, Credentials::AccessToken(_));
         loop {
-            let next = request.try_clone();
-            let sent_authorization = request.headers().get(AUTHORIZATION).cloned();
+            // A copy to send again, only if this attempt may be followed by another one.
+            let may_repeat = attempt < self.retry.max_attempts || (token_auth && !renewed_token);
+            let next = may_repeat.then(|| request.try_clone()).flatten();
+            let sent_authorization = token_auth
+                .then(|| request.headers().get(AUTHORIZATION).cloned())
+                .flatten();
             span.record("attempt", attempt);
             let result = client.execute(request).await;
             span.record("duration_ms", start.elapsed().as_millis() as u64);
