@@ -193,12 +193,7 @@ fn emit(
     }
     let reachable = operations.iter().map(|op| {
         let id = &op.id;
-        let group = op
-            .group()
-            .iter()
-            .map(|p| p.to_snake_case())
-            .collect::<Vec<_>>()
-            .join(".");
+        let group = op.group_path();
         let method = &op.rust_name;
         quote!((#id, #group, #method))
     });

@@ -153,6 +153,16 @@ impl Operation {
         }
     }
 
+    /// The facade's accessor path to the group, `snake_case` segments joined by `.`
+    /// (`payment.billingKey` -> `"payment.billing_key"`).
+    pub fn group_path(&self) -> String {
+        self.group()
+            .iter()
+            .map(|p| heck::ToSnakeCase::to_snake_case(p.as_str()))
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+
     /// Whether a `storeId` query parameter exists.
     pub fn has_store_id_query(&self) -> bool {
         self.query_params.iter().any(|q| q.name == "storeId")

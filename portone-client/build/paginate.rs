@@ -618,12 +618,7 @@ fn json_adapter(list: &ListOp, params: &[Param]) -> TokenStream {
 fn table_entry(list: &ListOp) -> TokenStream {
     let op = list.op;
     let id = &op.id;
-    let group = op
-        .group()
-        .iter()
-        .map(|p| p.to_snake_case())
-        .collect::<Vec<_>>()
-        .join(".");
+    let group = op.group_path();
     let method = &op.rust_name;
     let stream = format!("{}_stream", op.rust_name);
     let json = format_ident!("__json_stream_{}", op.rust_name);

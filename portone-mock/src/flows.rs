@@ -438,26 +438,10 @@ fn confirm_identity(inner: &Inner, call: &Call<'_>) -> Result<Reply, String> {
     let record = {
         let mut state = inner.state();
         let now = state.now();
-        let Some(record) = state.identities.get_mut(&key) else {
-            return Ok(not_found_identity(inner, call, &key));
+        let record = match pending_identity(inner, call, &mut state.identities, &key) {
+            Ok(record) => record,
+            Err(reply) => return Ok(reply),
         };
-        if record.status == IdentityStatus::Verified {
-            return Ok(inner.error(
-                call.op,
-                "IDENTITY_VERIFICATION_ALREADY_VERIFIED",
-                &format!("identity verification {:?} is already verified", key.1),
-            ));
-        }
-        if !record.sent {
-            return Ok(inner.error(
-                call.op,
-                "IDENTITY_VERIFICATION_NOT_SENT",
-                &format!(
-                    "no OTP is pending for identity verification {:?}; send one first",
-                    key.1
-                ),
-            ));
-        }
         if otp != Some(inner.config.otp.as_str()) {
             record.status = IdentityStatus::Failed;
             record.sent = false;
@@ -513,26 +497,10 @@ fn resend_identity(inner: &Inner, call: &Call<'_>) -> Result<Reply, String> {
     {
         let mut state = inner.state();
         let now = state.now();
-        let Some(record) = state.identities.get_mut(&key) else {
-            return Ok(not_found_identity(inner, call, &key));
+        let record = match pending_identity(inner, call, &mut state.identities, &key) {
+            Ok(record) => record,
+            Err(reply) => return Ok(reply),
         };
-        if record.status == IdentityStatus::Verified {
-            return Ok(inner.error(
-                call.op,
-                "IDENTITY_VERIFICATION_ALREADY_VERIFIED",
-                &format!("identity verification {:?} is already verified", key.1),
-            ));
-        }
-        if !record.sent {
-            return Ok(inner.error(
-                call.op,
-                "IDENTITY_VERIFICATION_NOT_SENT",
-                &format!(
-                    "no OTP is pending for identity verification {:?}; send one first",
-                    key.1
-                ),
-            ));
-        }
         record.updated_at = now;
     }
     let (_, body) = success(inner, call)?;
@@ -547,6 +515,37 @@ fn get_identity(inner: &Inner, call: &Call<'_>) -> Result<Reply, String> {
     };
     let body = identity_object(inner, call, &key, &record)?;
     ok(call, body)
+}
+
+/// The record of an identity verification whose OTP is pending, or the documented error:
+/// `IDENTITY_VERIFICATION_NOT_FOUND`, `..._ALREADY_VERIFIED` or `..._NOT_SENT`.
+fn pending_identity<'s>(
+    inner: &Inner,
+    call: &Call<'_>,
+    identities: &'s mut HashMap<(String, String), Identity>,
+    key: &(String, String),
+) -> Result<&'s mut Identity, Reply> {
+    let Some(record) = identities.get_mut(key) else {
+        return Err(not_found_identity(inner, call, key));
+    };
+    if record.status == IdentityStatus::Verified {
+        return Err(inner.error(
+            call.op,
+            "IDENTITY_VERIFICATION_ALREADY_VERIFIED",
+            &format!("identity verification {:?} is already verified", key.1),
+        ));
+    }
+    if !record.sent {
+        return Err(inner.error(
+            call.op,
+            "IDENTITY_VERIFICATION_NOT_SENT",
+            &format!(
+                "no OTP is pending for identity verification {:?}; send one first",
+                key.1
+            ),
+        ));
+    }
+    Ok(record)
 }
 
 fn not_found_identity(inner: &Inner, call: &Call<'_>, key: &(String, String)) -> Reply {
