@@ -9,7 +9,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use serde_json::json;
 
-use crate::raw_server::{RawRequest, RawResponse};
+use portone_client::{AuthScheme, PortOne, RetryConfig};
+
+use crate::raw_server::{RawRequest, RawResponse, RawServer};
 
 /// The API secret the server accepts.
 pub const SECRET: &str = "api-secret-7d1e";
@@ -51,6 +53,20 @@ impl TokenServer {
             current: Mutex::new(String::new()),
             access_lifetime,
         })
+    }
+
+    /// Serves `tokens` on loopback and builds a bearer-auth client for it (retries off).
+    pub async fn start_with_bearer_client(tokens: &Arc<TokenServer>) -> (RawServer, PortOne) {
+        let state = tokens.clone();
+        let server = RawServer::start(move |r| state.respond(r)).await;
+        let portone = PortOne::builder()
+            .api_secret(SECRET)
+            .auth_scheme(AuthScheme::AccessToken)
+            .base_url(server.url())
+            .retry(RetryConfig::disabled())
+            .build()
+            .unwrap();
+        (server, portone)
     }
 
     fn issue(&self, marker: String) -> RawResponse {

@@ -1,24 +1,10 @@
 //! Bearer access tokens: login, refresh before expiry, renewal on 401, one shared renewal.
 
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use portone_client::{AuthScheme, Error, PortOne, RetryConfig};
+use portone_client::{AuthScheme, Error, PortOne};
 use portone_tests::raw_server::{RawResponse, RawServer};
 use portone_tests::token_server::{SECRET, TokenServer};
-
-async fn start(tokens: &Arc<TokenServer>) -> (RawServer, PortOne) {
-    let state = tokens.clone();
-    let server = RawServer::start(move |r| state.respond(r)).await;
-    let portone = PortOne::builder()
-        .api_secret(SECRET)
-        .auth_scheme(AuthScheme::AccessToken)
-        .base_url(server.url())
-        .retry(RetryConfig::disabled())
-        .build()
-        .unwrap();
-    (server, portone)
-}
 
 fn is_not_found<E>(result: Result<impl Sized, Error<E>>) -> bool {
     result
@@ -30,7 +16,7 @@ fn is_not_found<E>(result: Result<impl Sized, Error<E>>) -> bool {
 #[tokio::test]
 async fn logs_in_once_and_sends_the_bearer_token() {
     let tokens = TokenServer::new(3600);
-    let (server, portone) = start(&tokens).await;
+    let (server, portone) = TokenServer::start_with_bearer_client(&tokens).await;
     for _ in 0..3 {
         assert!(is_not_found(portone.payment().get_payment("p", None).await));
     }
@@ -53,7 +39,7 @@ async fn logs_in_once_and_sends_the_bearer_token() {
 #[tokio::test]
 async fn concurrent_callers_share_one_login() {
     let tokens = TokenServer::new(3600);
-    let (_server, portone) = start(&tokens).await;
+    let (_server, portone) = TokenServer::start_with_bearer_client(&tokens).await;
     let calls = (0..16).map(|_| {
         let portone = portone.clone();
         tokio::spawn(async move { portone.payment().get_payment("p", None).await })
@@ -68,7 +54,7 @@ async fn concurrent_callers_share_one_login() {
 async fn refreshes_before_expiry() {
     // Tokens that expire within the renewal margin are refreshed before use.
     let tokens = TokenServer::new(30);
-    let (_server, portone) = start(&tokens).await;
+    let (_server, portone) = TokenServer::start_with_bearer_client(&tokens).await;
     assert!(is_not_found(portone.payment().get_payment("p", None).await));
     assert!(is_not_found(portone.payment().get_payment("p", None).await));
     assert_eq!(tokens.logins.load(Ordering::SeqCst), 1);
@@ -78,7 +64,7 @@ async fn refreshes_before_expiry() {
 #[tokio::test]
 async fn a_rejected_token_is_renewed_once_and_shared() {
     let tokens = TokenServer::new(3600);
-    let (server, portone) = start(&tokens).await;
+    let (server, portone) = TokenServer::start_with_bearer_client(&tokens).await;
     assert!(is_not_found(portone.payment().get_payment("p", None).await));
     // PortOne revokes the token: the next calls get 401, refresh once, and succeed.
     *tokens.current.lock().unwrap() = "revoked".into();

@@ -3,8 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use portone_client::{AuthScheme, PortOne, RetryConfig};
-use portone_tests::raw_server::RawServer;
+use portone_client::PortOne;
 use portone_tests::token_server::{SECRET, TokenServer};
 
 /// Collects everything `tracing` writes.
@@ -34,15 +33,7 @@ async fn secrets_never_appear_in_debug_display_logs_or_spans() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let tokens = TokenServer::new(3600);
-    let state = tokens.clone();
-    let server = RawServer::start(move |r| state.respond(r)).await;
-    let bearer = PortOne::builder()
-        .api_secret(SECRET)
-        .auth_scheme(AuthScheme::AccessToken)
-        .base_url(server.url())
-        .retry(RetryConfig::disabled())
-        .build()
-        .unwrap();
+    let (server, bearer) = TokenServer::start_with_bearer_client(&tokens).await;
     let _ = bearer.payment().get_payment("p", None).await;
     let plain = PortOne::builder()
         .api_secret(SECRET)
