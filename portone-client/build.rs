@@ -26,7 +26,9 @@ fn main() {
 }
 
 fn run() -> Result<(), String> {
-    let (spec, normalized) = portone_openapi::load_in_build_script().map_err(|e| e.to_string())?;
+    let (spec, normalized) =
+        portone_openapi::load_in_build_script(&portone_openapi::features::options_from_features())
+            .map_err(|e| e.to_string())?;
     let generated = generate(&normalized).map_err(|e| format!("{}: {e}", spec.origin))?;
     let signatures = generated.method_signatures()?;
     let titles = category_titles(&normalized.spec);

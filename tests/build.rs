@@ -6,8 +6,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 fn main() {
-    let (spec, normalized) = portone_openapi::load_in_build_script()
-        .unwrap_or_else(|e| portone_openapi::exit_build_script(e));
+    let (spec, normalized) = portone_openapi::load_in_build_script(&portone_openapi::Options {
+        unstable: std::env::var_os("CARGO_FEATURE_UNSTABLE").is_some(),
+        ..Default::default()
+    })
+    .unwrap_or_else(|e| portone_openapi::exit_build_script(e));
     let model = &normalized.model;
     let unions = model.unions.iter().map(|u| {
         let name = &u.name;

@@ -2,7 +2,14 @@ fn main() {
     let path = std::env::args().nth(1).expect("spec path");
     let spec = portone_openapi::Spec::from_path(path.as_ref()).unwrap();
     for unstable in [false, true] {
-        let n = portone_openapi::normalize(&spec, &portone_openapi::Options { unstable }).unwrap();
+        let n = portone_openapi::normalize(
+            &spec,
+            &portone_openapi::Options {
+                unstable,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         let m = &n.model;
         println!(
             "unstable={unstable} ops={} omitted={} unions={} cases={} enums={} query_body={} keeps_tag={:?}",

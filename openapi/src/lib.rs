@@ -1,20 +1,20 @@
 //! Loads, pins and normalizes PortOne's V2 OpenAPI spec.
 //!
-//! Shared by `portone-gen`'s build script (which generates the client from the
-//! normalized spec) and by `xtask` (fetch, surface, diff). The spec itself is never
-//! committed: it is materialized next to the lock file by `cargo xtask fetch`.
+//! The build dependency of `portone-gen` and `portone-client`, whose build scripts generate the
+//! client from the normalized spec, also used by `portone-mock` (feature `sample`) and `xtask`.
+//! The spec is never committed to git: `cargo xtask fetch` materializes it next to the lock
+//! file, and the published package carries it (see `MAINTAINING.md`).
 
 #![forbid(unsafe_code)]
 
 #[cfg(feature = "codegen")]
 pub mod codegen;
-pub mod diff;
+pub mod features;
 pub mod model;
 pub mod normalize;
+#[cfg(feature = "sample")]
 pub mod sample;
 pub mod source;
-#[cfg(feature = "codegen")]
-pub mod surface;
 
 pub use model::*;
 pub use normalize::{
@@ -25,10 +25,8 @@ pub use source::{Spec, SpecError, SpecLock};
 /// Why the spec for a build could not be prepared.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    /// No spec has been materialized.
-    #[error(
-        "no PortOne OpenAPI spec at {0}: run `cargo xtask fetch` (offline: `cargo xtask fetch --from PATH`)"
-    )]
+    /// No spec has been materialized (or packaged) where the build looks for it.
+    #[error("{}", missing_spec_message(.0))]
     NotMaterialized(std::path::PathBuf),
     /// `PORTONE_OPENAPI_SPEC` names a file that does not exist.
     #[error(
@@ -41,6 +39,38 @@ pub enum LoadError {
     /// The spec has a construct the normalizer does not understand.
     #[error("cannot normalize the spec: {0}")]
     Normalize(NormalizeError),
+}
+
+/// What to do about a missing spec, depending on where this crate's sources are: the workspace
+/// (run the xtask), a `git = ...` dependency (the spec is never committed) or a package.
+fn missing_spec_message(path: &std::path::Path) -> String {
+    let dir = source::spec_dir();
+    let env = source::SPEC_OVERRIDE_ENV;
+    let from_git = dir
+        .components()
+        .collect::<Vec<_>>()
+        .windows(2)
+        .any(|w| w[0].as_os_str() == "git" && w[1].as_os_str() == "checkouts");
+    if from_git {
+        format!(
+            "portone-openapi from git has no PortOne OpenAPI spec (the repository never commits \
+             it): set {env}=/absolute/path/to/v2.openapi.json (from {}) or depend on the \
+             registry package, which carries the pinned spec",
+            source::DEFAULT_SOURCE_URL
+        )
+    } else if dir.join("Cargo.toml.orig").exists() {
+        format!(
+            "this portone-openapi package has no spec at {} (it was not packaged with `cargo \
+             xtask package`): use a published version, or set {env}=/absolute/path/to/v2.openapi.json",
+            path.display()
+        )
+    } else {
+        format!(
+            "no PortOne OpenAPI spec at {}: run `cargo xtask fetch` (offline: `cargo xtask fetch \
+             --from PATH`)",
+            path.display()
+        )
+    }
 }
 
 /// Which spec file a build uses: `PORTONE_OPENAPI_SPEC` if set, else the materialized one.
@@ -71,19 +101,17 @@ pub fn load_for_build(options: &Options) -> Result<(Spec, Normalized), LoadError
     Ok((spec, normalized))
 }
 
-/// For build scripts: prints the `cargo::rerun-if-*` lines for the spec and the lock, reads the
-/// `unstable` feature of the crate being built, and loads the spec (see [`load_for_build`]).
-pub fn load_in_build_script() -> Result<(Spec, Normalized), LoadError> {
+/// For build scripts: prints the `cargo::rerun-if-*` lines for the spec and the lock, and loads
+/// the spec (see [`load_for_build`]). `options` usually come from the features of the crate being
+/// built ([`features::options_from_features`]).
+pub fn load_in_build_script(options: &Options) -> Result<(Spec, Normalized), LoadError> {
     let (path, locked) = build_spec_path();
     println!("cargo::rerun-if-env-changed={}", source::SPEC_OVERRIDE_ENV);
     println!("cargo::rerun-if-changed={}", path.display());
     if locked {
         println!("cargo::rerun-if-changed={}", source::lock_path().display());
     }
-    let options = Options {
-        unstable: std::env::var_os("CARGO_FEATURE_UNSTABLE").is_some(),
-    };
-    load_for_build(&options)
+    load_for_build(options)
 }
 
 /// Ends a build script with one `error:` line (cargo shows it under the build failure).

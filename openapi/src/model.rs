@@ -141,16 +141,14 @@ impl Operation {
     pub fn group(&self) -> Vec<String> {
         match &self.category {
             Some(category) => category.split('.').map(str::to_owned).collect(),
-            None => {
-                let first = self
-                    .path
-                    .trim_start_matches('/')
-                    .split('/')
-                    .next()
-                    .unwrap_or_default();
-                vec![heck::ToLowerCamelCase::to_lower_camel_case(first)]
-            }
+            None => vec![top_category(None, &self.path)],
         }
+    }
+
+    /// The top-level category, which selects the cargo feature the operation belongs to
+    /// (see [`top_category`]).
+    pub fn top_category(&self) -> String {
+        top_category(self.category.as_deref(), &self.path)
     }
 
     /// The facade's accessor path to the group, `snake_case` segments joined by `.`
@@ -166,6 +164,23 @@ impl Operation {
     /// Whether a `storeId` query parameter exists.
     pub fn has_store_id_query(&self) -> bool {
         self.query_params.iter().any(|q| q.name == "storeId")
+    }
+}
+
+/// The top-level category of an operation: the first segment of its `x-portone-category`
+/// (`payment.billingKey` -> `payment`), or for operations without one the first segment of the
+/// path in camelCase (`/platform/setting` -> `platform`).
+pub fn top_category(category: Option<&str>, path: &str) -> String {
+    match category {
+        Some(category) => category.split('.').next().unwrap_or_default().to_owned(),
+        None => {
+            let first = path
+                .trim_start_matches('/')
+                .split('/')
+                .next()
+                .unwrap_or_default();
+            heck::ToLowerCamelCase::to_lower_camel_case(first)
+        }
     }
 }
 
@@ -235,6 +250,10 @@ pub struct ApiModel {
     pub operations: Vec<Operation>,
     /// `x-portone-unstable` operations left out (when unstable ones are not generated).
     pub omitted_unstable: Vec<String>,
+    /// Operations left out because their category is not selected.
+    pub omitted_by_category: Vec<String>,
+    /// How many schemas were left out because only left-out operations reached them.
+    pub omitted_schemas: usize,
     /// Discriminated unions.
     pub unions: Vec<Union>,
     /// String enums.

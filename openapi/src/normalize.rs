@@ -20,10 +20,24 @@ use crate::model::*;
 use crate::source::Spec;
 
 /// Normalization options.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
     /// Keep `x-portone-unstable` operations.
     pub unstable: bool,
+    /// Top-level categories (`x-portone-categories` ids such as `platform`, see
+    /// [`Operation::top_category`]) whose operations are left out, with every schema only they
+    /// reach. Empty: every category.
+    pub excluded_categories: BTreeSet<String>,
+}
+
+impl Options {
+    /// Every operation, unstable ones included (the mock, the surface, the diff).
+    pub fn everything() -> Options {
+        Options {
+            unstable: true,
+            excluded_categories: BTreeSet::new(),
+        }
+    }
 }
 
 /// The rewritten spec and what was learned about it.
@@ -134,19 +148,64 @@ pub fn normalize(spec: &Spec, options: &Options) -> Result<Normalized, Normalize
     let names: HashSet<String> = schemas.keys().cloned().collect();
     check_refs(&doc, &names)?;
 
-    let unions = collect_unions(&doc)?;
-    let enums = collect_enums(&doc)?;
+    // Unions and enums are read from the whole spec, before any operation is left out, so that
+    // a type is generated the same way whatever operations a build selects.
+    let mut unions = collect_unions(&doc)?;
+    let mut enums = collect_enums(&doc)?;
     strip_member_tags(&mut doc, &unions)?;
-    let (operations, omitted_unstable) = normalize_operations(&mut doc, options)?;
+    let reachable_before = reachable_schemas(&doc);
+    let selected = normalize_operations(&mut doc, options)?;
+    let omitted_schemas = prune_schemas(&mut doc, &reachable_before);
+    unions.retain(|u| !omitted_schemas.contains(&u.name));
+    enums.retain(|e| !omitted_schemas.contains(&e.name));
 
     let model = ApiModel {
         info_version: spec.info_version().to_owned(),
-        operations,
-        omitted_unstable,
+        operations: selected.operations,
+        omitted_unstable: selected.omitted_unstable,
+        omitted_by_category: selected.omitted_by_category,
+        omitted_schemas: omitted_schemas.len(),
         unions,
         enums,
     };
     Ok(Normalized { spec: doc, model })
+}
+
+/// Component schemas the operations reach (directly or through other schemas).
+fn reachable_schemas(doc: &Value) -> BTreeSet<String> {
+    let schemas = &doc["components"]["schemas"];
+    let mut reached = BTreeSet::new();
+    let mut pending = Vec::new();
+    let mut visit = |_: &str, target: &str| {
+        if let Some(name) = target.strip_prefix(SCHEMA_PREFIX) {
+            pending.push(name.to_owned());
+        }
+    };
+    walk_refs(&doc["paths"], &mut String::new(), &mut visit);
+    while let Some(name) = pending.pop() {
+        if reached.insert(name.clone()) {
+            walk_refs(&schemas[&name], &mut String::new(), &mut |_, target| {
+                if let Some(name) = target.strip_prefix(SCHEMA_PREFIX) {
+                    pending.push(name.to_owned());
+                }
+            });
+        }
+    }
+    reached
+}
+
+/// Removes the schemas that only left-out operations reached (schemas no operation ever
+/// reached stay: they are part of the published API). Returns the removed names.
+fn prune_schemas(doc: &mut Value, reachable_before: &BTreeSet<String>) -> BTreeSet<String> {
+    let reachable_after = reachable_schemas(doc);
+    let removed: BTreeSet<String> = reachable_before
+        .difference(&reachable_after)
+        .cloned()
+        .collect();
+    if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
+        schemas.retain(|name, _| !removed.contains(name));
+    }
+    removed
 }
 
 fn check_type_names(schemas: &Map<String, Value>) -> Result<(), NormalizeError> {
@@ -554,10 +613,14 @@ fn strip_member_tags(doc: &mut Value, unions: &[Union]) -> Result<(), NormalizeE
     Ok(())
 }
 
-fn normalize_operations(
-    doc: &mut Value,
-    options: &Options,
-) -> Result<(Vec<Operation>, Vec<String>), NormalizeError> {
+/// The operations a build generates, and the `operationId`s it leaves out.
+struct Selected {
+    operations: Vec<Operation>,
+    omitted_unstable: Vec<String>,
+    omitted_by_category: Vec<String>,
+}
+
+fn normalize_operations(doc: &mut Value, options: &Options) -> Result<Selected, NormalizeError> {
     let default_security = doc.get("security").cloned();
     let schemas = doc["components"]["schemas"].clone();
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
@@ -565,6 +628,7 @@ fn normalize_operations(
     };
     let mut operations = Vec::new();
     let mut omitted = Vec::new();
+    let mut omitted_by_category = Vec::new();
     let mut rust_names: HashMap<String, String> = HashMap::new();
     for (path, item) in paths.iter_mut() {
         let Some(item) = item.as_object_mut() else {
@@ -604,6 +668,15 @@ fn normalize_operations(
                 omitted.push(id);
                 continue;
             }
+            let category = op.get("x-portone-category").and_then(Value::as_str);
+            if options
+                .excluded_categories
+                .contains(&top_category(category, path))
+            {
+                item.shift_remove(&key);
+                omitted_by_category.push(id);
+                continue;
+            }
             let operation = normalize_operation(
                 &location,
                 path,
@@ -631,7 +704,11 @@ fn normalize_operations(
         }
     }
     paths.retain(|_, item| item.as_object().is_some_and(|o| !o.is_empty()));
-    Ok((operations, omitted))
+    Ok(Selected {
+        operations,
+        omitted_unstable: omitted,
+        omitted_by_category,
+    })
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -158,12 +158,12 @@ fn unstable_operations_are_dropped_or_documented() {
     paths["/things"]["get"]["x-portone-unstable"] = json!(true);
     paths["/things"]["get"]["description"] = json!("desc");
     let s = spec(paths, base_schemas());
-    let n = normalize(&s, &Options { unstable: false }).unwrap();
+    let n = normalize(&s, &Options::default()).unwrap();
     assert!(n.model.operations.is_empty());
     assert_eq!(n.model.omitted_unstable, ["getThings"]);
     assert!(n.spec["paths"].get("/things").is_none());
 
-    let n = normalize(&s, &Options { unstable: true }).unwrap();
+    let n = normalize(&s, &Options::everything()).unwrap();
     assert!(n.model.operations[0].unstable);
     let desc = n
         .spec
@@ -175,6 +175,73 @@ fn unstable_operations_are_dropped_or_documented() {
         desc.starts_with("**Unstable**") && desc.ends_with("desc"),
         "{desc}"
     );
+}
+
+#[test]
+fn left_out_categories_take_only_their_own_schemas_with_them() {
+    let r = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
+    let op = |id: &str, category: Option<&str>, response: &str| {
+        let mut op = json!({"operationId": id, "responses": ok_response(response)});
+        if let Some(category) = category {
+            op["x-portone-category"] = json!(category);
+        }
+        op
+    };
+    let paths = json!({
+        "/payments/{id}": {"get": op("getPayment", Some("payment.billingKey"), "PaymentResp"),
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}]},
+        "/platform/setting": {"get": op("getPlatformSetting", None, "PlatformResp")},
+        "/login/api-secret": {"post": op("login", Some("auth"), "Shared")},
+    });
+    let schemas = json!({
+        "PaymentResp": {"type": "object", "properties": {"shared": r("Shared"), "status": r("Status")}},
+        "PlatformResp": {"type": "object", "properties": {"shared": r("Shared"), "only": r("PlatformOnly"), "kind": r("Kind")}},
+        "PlatformOnly": {"type": "object", "properties": {"deep": r("PlatformDeep")}},
+        "PlatformDeep": {"type": "object", "properties": {"at": {"type": "string", "format": "date-time"}}},
+        "Shared": {"type": "object", "properties": {"id": {"type": "string"}}},
+        "Status": {"type": "string", "enum": ["PAID"]},
+        "Kind": {"type": "string", "enum": ["A"]},
+        "Orphan": {"type": "object", "properties": {"x": {"type": "string"}}},
+    });
+    let s = spec(paths, schemas);
+    let all = normalize(&s, &Options::default()).unwrap();
+    assert_eq!(all.model.operations.len(), 3);
+    assert_eq!(all.model.omitted_schemas, 0);
+
+    let options = Options {
+        excluded_categories: ["platform".to_owned()].into(),
+        ..Options::default()
+    };
+    let n = normalize(&s, &options).unwrap();
+    let ids: Vec<&str> = n.model.operations.iter().map(|o| o.id.as_str()).collect();
+    assert_eq!(ids, ["getPayment", "login"]);
+    // An operation without a category belongs to the first segment of its path.
+    assert_eq!(n.model.omitted_by_category, ["getPlatformSetting"]);
+    let kept: Vec<&String> = n.spec["components"]["schemas"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    // Only PlatformResp, PlatformOnly, PlatformDeep and Kind went; the timestamp component went
+    // with PlatformDeep; a schema no operation ever used (Orphan) stays.
+    assert_eq!(kept, ["PaymentResp", "Shared", "Status", "Orphan"]);
+    assert_eq!(n.model.omitted_schemas, 5);
+    assert_eq!(
+        n.model
+            .enums
+            .iter()
+            .map(|e| e.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Status"]
+    );
+    assert!(n.spec["paths"].get("/platform/setting").is_none());
+
+    let options = Options {
+        excluded_categories: ["payment".to_owned(), "platform".to_owned()].into(),
+        ..Options::default()
+    };
+    let n = normalize(&s, &options).unwrap();
+    assert_eq!(n.model.operations.len(), 1, "auth stays: it has no feature");
 }
 
 fn expect_error(paths: Value, schemas: Value, location: &str, needle: &str) {

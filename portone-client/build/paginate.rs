@@ -166,6 +166,11 @@ pub(crate) fn emit(
         });
     }
 
+    // A build without list operations (a category selection) uses none of the runtime.
+    println!("cargo::rustc-check-cfg=cfg(portone_no_list_operations)");
+    if table.is_empty() {
+        println!("cargo::rustc-cfg=portone_no_list_operations");
+    }
     for (id, reason) in &unclassified {
         println!("cargo::warning=list-like operation {id} has no stream helper: {reason}");
     }

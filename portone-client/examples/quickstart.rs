@@ -29,8 +29,7 @@ async fn main() -> Result<(), BoxError> {
 }
 
 async fn against_the_mock() -> Result<(), BoxError> {
-    let mock =
-        portone_mock::MockServer::start(portone_mock::MockConfig::from_materialized()).await?;
+    let mock = portone_mock::MockServer::start(portone_mock::MockConfig::pinned()).await?;
     println!(
         "mock PortOne server (spec {}) at {}",
         mock.spec_version(),

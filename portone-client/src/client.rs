@@ -97,6 +97,9 @@ pub enum BuildError {
     /// The HTTP client could not be built.
     #[error("cannot build the HTTP client: {0}")]
     Http(#[from] reqwest::Error),
+    /// The TLS configuration could not be made (e.g. no usable root certificates).
+    #[error("cannot set up TLS: {0}")]
+    Tls(String),
 }
 
 /// Configures a [`PortOne`] client.
@@ -268,6 +271,11 @@ fn normalize_base_url(url: &str) -> Result<String, BuildError> {
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(invalid("the scheme must be http or https"));
     }
+    if parsed.scheme() == "https" && !crate::tls::HTTPS {
+        return Err(invalid(
+            "https needs TLS: enable the `rustls` (or `rustls-aws-lc`) feature of portone-client",
+        ));
+    }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(invalid("it must not have a query or fragment"));
     }
@@ -275,19 +283,13 @@ fn normalize_base_url(url: &str) -> Result<String, BuildError> {
 }
 
 fn default_http_client(connect_timeout: Duration) -> Result<reqwest::Client, BuildError> {
-    #[cfg(feature = "rustls-ring")]
-    {
-        // With `rustls-ring`, reqwest has no built-in crypto provider: install ring. An
-        // application that installed another provider keeps it.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    }
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(
         reqwest::header::USER_AGENT,
         reqwest::header::HeaderValue::from_static(USER_AGENT_VALUE),
     );
-    Ok(reqwest::Client::builder()
+    let builder = reqwest::Client::builder()
         .connect_timeout(connect_timeout)
-        .default_headers(headers)
-        .build()?)
+        .default_headers(headers);
+    Ok(crate::tls::configure(builder)?.build()?)
 }

@@ -47,6 +47,7 @@ pub mod paginate;
 mod pipeline;
 mod retry;
 mod store_id;
+mod tls;
 #[cfg(feature = "webhook")]
 pub mod webhook;
 
@@ -86,5 +87,5 @@ const fn same_str(a: &str, b: &str) -> bool {
 
 /// The README's Rust examples, compiled as doctests.
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

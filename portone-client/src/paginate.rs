@@ -55,6 +55,14 @@
 //! Numbered pages are not a snapshot: items created or deleted while paging shift the pages.
 //! For exports of many items prefer the cursor-based operations where PortOne has them.
 
+#![cfg_attr(
+    portone_no_list_operations,
+    allow(
+        dead_code,
+        reason = "this build has no list operation (category features)"
+    )
+)]
+
 use std::collections::HashSet;
 use std::fmt;
 use std::future::{Future, poll_fn};

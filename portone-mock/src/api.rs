@@ -122,7 +122,7 @@ fn unsupported(location: impl std::fmt::Display, problem: impl std::fmt::Display
 impl Api {
     /// Compiles `spec`.
     pub fn compile(spec: &Spec) -> Result<Api, MockError> {
-        let normalized = normalize(spec, &Options { unstable: true })?;
+        let normalized = normalize(spec, &Options::everything())?;
         let doc = &spec.json;
         let schemas = doc
             .pointer("/components/schemas")

@@ -31,7 +31,7 @@
 //! # async fn demo() -> Result<(), portone_mock::MockError> {
 //! use portone_mock::{MockConfig, MockServer};
 //!
-//! let server = MockServer::start(MockConfig::from_materialized().seed(7)).await?;
+//! let server = MockServer::start(MockConfig::pinned().seed(7)).await?;
 //! println!("PortOne mock at {}", server.url());
 //! // ... point the client at server.url() ...
 //! server.shutdown().await;
@@ -161,20 +161,22 @@ impl MockConfig {
         MockConfig::with_source(SpecSource::Path(path.as_ref().to_owned()))
     }
 
-    /// Serves the spec materialized by `cargo xtask fetch` (the one the SDK is built from).
+    /// Serves the pinned spec: the one `portone-client` of the same version is generated from
+    /// (carried by the `portone-openapi` package; in the SDK's repository, the one
+    /// `cargo xtask fetch` materializes).
     ///
     /// ```
-    /// let config = portone_mock::MockConfig::from_materialized();
+    /// let config = portone_mock::MockConfig::pinned();
     /// # let _ = config;
     /// ```
-    pub fn from_materialized() -> MockConfig {
+    pub fn pinned() -> MockConfig {
         MockConfig::from_path(portone_openapi::source::materialized_spec_path())
     }
 
     /// The seed of every sampled response (default 0).
     ///
     /// ```
-    /// let config = portone_mock::MockConfig::from_materialized().seed(3);
+    /// let config = portone_mock::MockConfig::pinned().seed(3);
     /// # let _ = config;
     /// ```
     pub fn seed(mut self, seed: u64) -> MockConfig {
@@ -186,7 +188,7 @@ impl MockConfig {
     /// (default: any non-empty secret).
     ///
     /// ```
-    /// let config = portone_mock::MockConfig::from_materialized().api_secret("a").api_secret("b");
+    /// let config = portone_mock::MockConfig::pinned().api_secret("a").api_secret("b");
     /// # let _ = config;
     /// ```
     pub fn api_secret(mut self, secret: impl Into<String>) -> MockConfig {
@@ -197,7 +199,7 @@ impl MockConfig {
     /// The loopback port to listen on (default 0: any free port).
     ///
     /// ```
-    /// let config = portone_mock::MockConfig::from_materialized().port(8089);
+    /// let config = portone_mock::MockConfig::pinned().port(8089);
     /// # let _ = config;
     /// ```
     pub fn port(mut self, port: u16) -> MockConfig {
@@ -208,7 +210,7 @@ impl MockConfig {
     /// The OTP that confirms identity verifications (default [`DEFAULT_OTP`]).
     ///
     /// ```
-    /// let config = portone_mock::MockConfig::from_materialized().otp("987654");
+    /// let config = portone_mock::MockConfig::pinned().otp("987654");
     /// # let _ = config;
     /// ```
     pub fn otp(mut self, otp: impl Into<String>) -> MockConfig {
@@ -219,7 +221,7 @@ impl MockConfig {
     /// The store of requests that name none (default [`DEFAULT_STORE_ID`]).
     ///
     /// ```
-    /// let config = portone_mock::MockConfig::from_materialized().default_store_id("store-test");
+    /// let config = portone_mock::MockConfig::pinned().default_store_id("store-test");
     /// # let _ = config;
     /// ```
     pub fn default_store_id(mut self, store_id: impl Into<String>) -> MockConfig {
@@ -230,7 +232,7 @@ impl MockConfig {
     /// How long issued access tokens are accepted (default 30 minutes, like PortOne).
     ///
     /// ```
-    /// let config = portone_mock::MockConfig::from_materialized()
+    /// let config = portone_mock::MockConfig::pinned()
     ///     .access_token_ttl(std::time::Duration::from_secs(1));
     /// # let _ = config;
     /// ```
@@ -242,7 +244,7 @@ impl MockConfig {
     /// How long issued refresh tokens are accepted (default one day, like PortOne).
     ///
     /// ```
-    /// let config = portone_mock::MockConfig::from_materialized()
+    /// let config = portone_mock::MockConfig::pinned()
     ///     .refresh_token_ttl(std::time::Duration::from_secs(60));
     /// # let _ = config;
     /// ```
@@ -255,7 +257,7 @@ impl MockConfig {
     /// a misspelled or invented field is an SDK bug). Free-form objects accept anything.
     ///
     /// ```
-    /// let config = portone_mock::MockConfig::from_materialized().reject_unknown_fields(false);
+    /// let config = portone_mock::MockConfig::pinned().reject_unknown_fields(false);
     /// # let _ = config;
     /// ```
     pub fn reject_unknown_fields(mut self, reject: bool) -> MockConfig {
@@ -267,7 +269,7 @@ impl MockConfig {
     /// `false`).
     ///
     /// ```
-    /// let config = portone_mock::MockConfig::from_materialized().log_requests(true);
+    /// let config = portone_mock::MockConfig::pinned().log_requests(true);
     /// # let _ = config;
     /// ```
     pub fn log_requests(mut self, log: bool) -> MockConfig {

@@ -42,7 +42,7 @@ async fn main() -> ExitCode {
     let args = Args::parse();
     let mut config = match &args.spec {
         Some(path) => MockConfig::from_path(path),
-        None => MockConfig::from_materialized(),
+        None => MockConfig::pinned(),
     }
     .port(args.port)
     .seed(args.seed)

@@ -125,6 +125,7 @@ pub fn spec() -> portone_openapi::Spec {
 pub fn normalized() -> portone_openapi::Normalized {
     let options = portone_openapi::Options {
         unstable: cfg!(feature = "unstable"),
+        ..Default::default()
     };
     portone_openapi::normalize(&spec(), &options).expect("the build normalized it")
 }

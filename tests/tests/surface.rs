@@ -11,8 +11,8 @@ use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 use portone_gen::operations::{OMITTED_UNSTABLE, OPERATIONS};
-use portone_openapi::surface::{Surface, TypeKind};
 use portone_openapi::{Options, SpecLock, normalize, source};
+use portone_review::surface::{Surface, TypeKind};
 
 /// Built once: generation takes a few seconds in a debug build.
 static SURFACE: LazyLock<Surface> = LazyLock::new(|| {
@@ -94,7 +94,7 @@ fn every_compiled_operation_is_in_the_surface_as_compiled() {
 #[test]
 fn every_enum_value_union_case_and_object_is_in_the_surface() {
     let spec = portone_tests::spec();
-    let normalized = normalize(&spec, &Options { unstable: true }).unwrap();
+    let normalized = normalize(&spec, &Options::everything()).unwrap();
     let surface = surface();
     let lines: BTreeSet<String> = surface.lines().into_iter().collect();
     for e in &normalized.model.enums {

@@ -107,7 +107,7 @@ pub fn run(args: &BuildReportArgs) -> Result<(), String> {
     // Downloads are not build time.
     let mut fetch = cargo(&snapshot);
     fetch.args(["fetch", "--quiet"]);
-    quiet_step("cargo fetch", fetch)?;
+    crate::cargo::run("cargo fetch", fetch)?;
 
     let load = fs::read_to_string("/proc/loadavg").unwrap_or_default();
     eprintln!(
@@ -144,7 +144,7 @@ pub fn run(args: &BuildReportArgs) -> Result<(), String> {
     clean
         .args(["clean", "--quiet", "--target-dir"])
         .arg(&build_dir);
-    quiet_step("cargo clean", clean)?;
+    crate::cargo::run("cargo clean", clean)?;
 
     let mut results = Vec::new();
     results.push(build(
@@ -187,10 +187,8 @@ pub fn run(args: &BuildReportArgs) -> Result<(), String> {
 
 /// `cargo` run in `dir`, with the caller's build settings that would skew the figures removed.
 fn cargo(dir: &Path) -> Command {
-    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    cmd.current_dir(dir);
+    let mut cmd = crate::cargo::cargo(dir);
     for var in [
-        SPEC_OVERRIDE_ENV,
         "CARGO_TARGET_DIR",
         "CARGO_BUILD_JOBS",
         "CARGO_INCREMENTAL",
@@ -199,17 +197,6 @@ fn cargo(dir: &Path) -> Command {
         cmd.env_remove(var);
     }
     cmd
-}
-
-fn quiet_step(name: &str, mut cmd: Command) -> Result<(), String> {
-    let status = cmd
-        .status()
-        .map_err(|e| format!("{name}: cannot run cargo: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{name} failed ({status})"))
-    }
 }
 
 /// Copies the workspace sources (everything but `target/` and `.git/` at the top level).

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use portone_openapi::Spec;
-use portone_openapi::diff::{SpecDiff, diff_specs};
+use portone_review::diff::{SpecDiff, diff_specs};
 
 use crate::fetch::read_source;
 
@@ -44,7 +44,7 @@ pub fn run(args: &DiffArgs) -> Result<(), String> {
     if args.fail_on_breaking && report.is_breaking() {
         return Err(format!(
             "{} breaking change(s) for Rust SDK users (--fail-on-breaking)",
-            report.count(portone_openapi::diff::Class::Breaking)
+            report.count(portone_review::diff::Class::Breaking)
         ));
     }
     Ok(())

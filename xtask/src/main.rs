@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod build_report;
+mod cargo;
 mod diff;
 mod fetch;
 mod surface;

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use portone_openapi::source;
-use portone_openapi::surface::Surface;
 use portone_openapi::{Spec, SpecLock};
+use portone_review::surface::Surface;
 
 use crate::workspace_root;
 

@@ -7,6 +7,7 @@ use std::time::Instant;
 use portone_openapi::source::{self, SPEC_OVERRIDE_ENV};
 use portone_openapi::{Spec, SpecLock};
 
+use crate::cargo::step;
 use crate::fetch::{self, FetchArgs};
 use crate::workspace_root;
 
@@ -24,24 +25,7 @@ pub struct TestArgs {
 }
 
 fn cargo() -> Command {
-    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    cmd.current_dir(workspace_root());
-    cmd.env_remove(SPEC_OVERRIDE_ENV);
-    cmd
-}
-
-fn step(name: &str, mut cmd: Command) -> Result<(), String> {
-    eprintln!("\n==> {name}");
-    let start = Instant::now();
-    let status = cmd
-        .status()
-        .map_err(|e| format!("{name}: cannot run cargo: {e}"))?;
-    eprintln!("<== {name}: {:.1}s", start.elapsed().as_secs_f64());
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{name} failed ({status})"))
-    }
+    crate::cargo::cargo(&workspace_root())
 }
 
 /// Makes sure the pinned spec is materialized (fetching it if missing or stale).

@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use portone_openapi::diff::{SpecDiff, diff_specs};
-use portone_openapi::source::{self, DEFAULT_SOURCE_URL, SPEC_OVERRIDE_ENV};
-use portone_openapi::surface::Surface;
+use portone_openapi::source::{self, DEFAULT_SOURCE_URL};
 use portone_openapi::{Spec, SpecLock};
+use portone_review::diff::{SpecDiff, diff_specs};
+use portone_review::surface::Surface;
 
 use crate::fetch::{read_source, resolve_source};
 use crate::workspace_root;
@@ -114,23 +114,9 @@ pub fn apply(paths: &Paths, prepared: &Prepared) -> Result<SpecLock, String> {
 }
 
 fn cargo(args: &[&str]) -> Command {
-    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    cmd.current_dir(workspace_root());
-    cmd.env_remove(SPEC_OVERRIDE_ENV);
+    let mut cmd = crate::cargo::cargo(&workspace_root());
     cmd.args(args);
     cmd
-}
-
-fn run_step(what: &str, mut cmd: Command) -> Result<(), String> {
-    eprintln!("\n==> {what}");
-    let status = cmd
-        .status()
-        .map_err(|e| format!("{what}: cannot run cargo: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{what} failed ({status})"))
-    }
 }
 
 pub fn run(args: &UpdateSpecArgs) -> Result<(), String> {
@@ -174,7 +160,7 @@ pub fn run(args: &UpdateSpecArgs) -> Result<(), String> {
         lock.schemas,
         paths.lock.display()
     );
-    run_step(
+    crate::cargo::step(
         "regenerate: cargo build -p portone-gen --all-features",
         cargo(&["build", "-p", "portone-gen", "--all-features"]),
     )?;
@@ -189,7 +175,7 @@ pub fn run(args: &UpdateSpecArgs) -> Result<(), String> {
     snapshot
         .env("INSTA_UPDATE", "new")
         .env("INSTA_FORCE_PASS", "1");
-    run_step(
+    crate::cargo::step(
         "API-surface snapshot: cargo test -p portone-tests --all-features --test surface",
         snapshot,
     )?;

@@ -63,7 +63,7 @@ pub fn load(path: &std::path::Path) -> Spec {
 
 /// Every operation of a spec, unstable ones included.
 pub fn operations(spec: &Spec) -> Vec<Operation> {
-    portone_openapi::normalize(spec, &Options { unstable: true })
+    portone_openapi::normalize(spec, &Options::everything())
         .expect("spec normalizes")
         .model
         .operations

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use portone_openapi::HttpMethod;
 use portone_openapi::Spec;
-use portone_openapi::diff::{Change, ChangeKind, Class, SpecDiff, Subject, diff_specs};
+use portone_review::diff::{Change, ChangeKind, Class, SpecDiff, Subject, diff_specs};
 use serde_json::{Value, json};
 
 fn spec(paths: Value, schemas: Value) -> Spec {

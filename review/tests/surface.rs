@@ -1,13 +1,11 @@
 //! The API-surface manifest on small inline specs, and the diff's model of Rust types checked
 //! against what the generator really emits for PortOne's published specs.
 
-#![cfg(feature = "codegen")]
-
 use std::path::PathBuf;
 
-use portone_openapi::diff::object_fields;
-use portone_openapi::surface::{Surface, SurfaceError, TypeKind};
 use portone_openapi::{Options, Spec, codegen, normalize, rust_type_name};
+use portone_review::diff::object_fields;
+use portone_review::surface::{Surface, SurfaceError, TypeKind};
 use serde_json::{Value, json};
 
 fn r(name: &str) -> Value {
@@ -121,7 +119,7 @@ fn the_surface_is_deterministic() {
 #[test]
 fn generated_code_that_disagrees_with_the_model_is_an_error() {
     let spec = small_spec();
-    let normalized = normalize(&spec, &Options { unstable: true }).unwrap();
+    let normalized = normalize(&spec, &Options::everything()).unwrap();
     let generated = codegen::generate(&normalized).unwrap();
 
     // A method missing from `impl Client`.
@@ -207,7 +205,7 @@ fn the_diffs_rust_type_model_matches_the_generator() {
         "history/2026-01-21.openapi.json",
     ] {
         let spec = published(name);
-        let normalized = normalize(&spec, &Options { unstable: true }).unwrap();
+        let normalized = normalize(&spec, &Options::everything()).unwrap();
         let generated = codegen::generate(&normalized).unwrap();
         let surface = Surface::from_generated(&normalized, &generated, &spec.sha256).unwrap();
         let mut checked = 0;

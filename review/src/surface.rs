@@ -29,9 +29,9 @@ use std::fmt;
 use quote::ToTokens;
 use syn::punctuated::Punctuated;
 
-use crate::codegen::{Generated, generate};
-use crate::model::{HttpMethod, SuccessBody};
-use crate::{NormalizeError, Normalized, Options, Spec, normalize, rust_type_name};
+use portone_openapi::codegen::{Generated, generate};
+use portone_openapi::{HttpMethod, SuccessBody};
+use portone_openapi::{NormalizeError, Normalized, Options, Spec, normalize, rust_type_name};
 
 /// Why a surface could not be derived.
 #[derive(Debug, thiserror::Error)]
@@ -219,12 +219,12 @@ impl Surface {
     ///
     /// ```no_run
     /// let spec = portone_openapi::Spec::from_path("portone-v2.openapi.json".as_ref())?;
-    /// let surface = portone_openapi::surface::Surface::build(&spec)?;
+    /// let surface = portone_review::surface::Surface::build(&spec)?;
     /// print!("{}", surface.text());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn build(spec: &Spec) -> Result<Surface, SurfaceError> {
-        let normalized = normalize(spec, &Options { unstable: true })?;
+        let normalized = normalize(spec, &Options::everything())?;
         let generated = generate(&normalized).map_err(SurfaceError::Generate)?;
         Surface::from_generated(&normalized, &generated, &spec.sha256)
     }
@@ -235,8 +235,9 @@ impl Surface {
     /// # let doc = serde_json::json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
     /// #     "paths": {}, "components": {"schemas": {"A": {"type": "object", "properties": {}}}}});
     /// # let spec = portone_openapi::Spec::from_bytes(doc.to_string().as_bytes(), "inline")?;
-    /// use portone_openapi::{codegen, normalize, surface::Surface, Options};
-    /// let normalized = normalize(&spec, &Options { unstable: true })?;
+    /// use portone_openapi::{codegen, normalize, Options};
+    /// use portone_review::surface::Surface;
+    /// let normalized = normalize(&spec, &Options::everything())?;
     /// let generated = codegen::generate(&normalized)?;
     /// let surface = Surface::from_generated(&normalized, &generated, &spec.sha256)?;
     /// assert!(surface.type_named("A").is_some());

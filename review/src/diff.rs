@@ -32,8 +32,8 @@ use std::fmt::{self, Write as _};
 
 use serde_json::{Map, Value};
 
-use crate::model::{ApiModel, HttpMethod, Operation, SuccessBody};
-use crate::{NormalizeError, Normalized, Options, Spec, normalize};
+use portone_openapi::{ApiModel, HttpMethod, Operation, SuccessBody};
+use portone_openapi::{NormalizeError, Normalized, Options, Spec, normalize};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
@@ -166,7 +166,8 @@ pub struct DiffError {
 /// Compares two specs (each normalized with unstable operations).
 ///
 /// ```
-/// use portone_openapi::{Spec, diff::{diff_specs, Class}};
+/// use portone_openapi::Spec;
+/// use portone_review::diff::{diff_specs, Class};
 /// let doc = |values: &str| format!(r#"{{"openapi": "3.0.3", "info": {{"title": "t", "version": "1"}},
 ///     "paths": {{}}, "components": {{"schemas": {{"Status": {{"type": "string", "enum": [{values}]}}}}}}}}"#);
 /// let old = Spec::from_bytes(doc(r#""PAID""#).as_bytes(), "old")?;
@@ -177,7 +178,7 @@ pub struct DiffError {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn diff_specs(old: &Spec, new: &Spec) -> Result<SpecDiff, DiffError> {
-    let options = Options { unstable: true };
+    let options = Options::everything();
     let normalize_side = |side: &'static str, spec: &Spec| {
         normalize(spec, &options).map_err(|source| DiffError {
             side,
@@ -338,7 +339,7 @@ pub struct FieldInfo {
 /// ```
 /// let schema = serde_json::json!({"type": "object", "required": ["id"], "properties": {
 ///     "id": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}}}});
-/// let fields = portone_openapi::diff::object_fields(&schema);
+/// let fields = portone_review::diff::object_fields(&schema);
 /// assert!(!fields["id"].rust_option);
 /// assert_eq!(fields["tags"].descriptor, "[string]");
 /// assert!(!fields["tags"].rust_option && !fields["tags"].required);
@@ -406,7 +407,7 @@ fn describe(schema: &Value) -> String {
     if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
         let name = target.strip_prefix(SCHEMA_PREFIX).unwrap_or(target);
         // The normalizer turns every inline date-time into a reference to one component.
-        if name == crate::normalize::TIMESTAMP_COMPONENT {
+        if name == portone_openapi::normalize::TIMESTAMP_COMPONENT {
             return "string(date-time)".to_owned();
         }
         return name.to_owned();
@@ -1084,7 +1085,7 @@ impl Differ<'_> {
                 ),
             );
         }
-        let cases = |u: &crate::Union| -> BTreeMap<String, String> {
+        let cases = |u: &portone_openapi::Union| -> BTreeMap<String, String> {
             u.cases
                 .iter()
                 .map(|c| (c.tag.clone(), c.member.clone()))
