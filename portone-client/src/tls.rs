@@ -7,7 +7,9 @@
 //!   (rustls-platform-verifier, as reqwest does by default): corporate roots and the OS's own
 //!   distrust decisions apply. Minimal container images need their CA bundle (Debian:
 //!   `ca-certificates`).
-//! - feature `rustls-aws-lc`: reqwest's own rustls setup (aws-lc-rs provider, same verifier).
+//!   ring offers no post-quantum key exchange.
+//! - feature `rustls-aws-lc`: reqwest's own rustls setup (aws-lc-rs provider, same verifier,
+//!   post-quantum hybrid key exchange X25519MLKEM768), at the price of building aws-lc's C code.
 //! - neither: no TLS; only `http://` base URLs work.
 
 use crate::client::BuildError;
@@ -27,6 +29,9 @@ pub(crate) fn configure(
 
     use rustls_platform_verifier::BuilderVerifierExt;
 
+    // rustls 0.23.48 deprecates this function because ring has no post-quantum key exchange
+    // (X25519MLKEM768); `rustls-aws-lc` has it, at the price of a C build.
+    #[allow(deprecated)]
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()

@@ -6,6 +6,7 @@ mod build_report;
 mod cargo;
 mod diff;
 mod fetch;
+mod package;
 mod surface;
 mod test;
 mod update_spec;
@@ -40,6 +41,9 @@ enum Command {
     Test(test::TestArgs),
     /// Measure dev builds of portone-client (clean, facade edit, spec change): time and memory.
     BuildReport(build_report::BuildReportArgs),
+    /// Package the published crates with the pinned spec; `--check` builds and tests a project
+    /// outside the workspace against the packages, offline.
+    Package(package::PackageArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +55,7 @@ fn main() -> ExitCode {
         Command::Test(args) => test::run(&args),
         Command::UpdateSpec(args) => update_spec::run(&args),
         Command::BuildReport(args) => build_report::run(&args),
+        Command::Package(args) => package::run_command(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -9,7 +9,11 @@ use portone_openapi::{Spec, SpecLock};
 
 use crate::cargo::step;
 use crate::fetch::{self, FetchArgs};
+use crate::package::PackageArgs;
 use crate::workspace_root;
+
+/// The smallest feature set CI builds: what most merchants use.
+const MINIMAL_FEATURES: &str = "rustls,payment,identity-verification";
 
 /// Directory of older specs the generator must also handle.
 pub const HISTORY_ENV: &str = "PORTONE_OPENAPI_HISTORY";
@@ -91,6 +95,14 @@ pub fn run(args: &TestArgs) -> Result<(), String> {
             "warnings",
         ]);
         step("cargo clippy", clippy)?;
+        let mut minimal = cargo();
+        minimal.args(["clippy", "-p", "portone-client", "--lib", "--examples"]);
+        minimal.args(["--no-default-features", "--features", MINIMAL_FEATURES]);
+        minimal.args(["--", "-D", "warnings"]);
+        step(
+            &format!("cargo clippy -p portone-client with only {MINIMAL_FEATURES}"),
+            minimal,
+        )?;
     }
     let mut all = cargo();
     all.args(["test", "--workspace", "--all-features"]);
@@ -98,6 +110,12 @@ pub fn run(args: &TestArgs) -> Result<(), String> {
     let mut stable = cargo();
     stable.args(["test", "-p", "portone-gen"]);
     step("cargo test -p portone-gen (stable operations only)", stable)?;
+    eprintln!("\n==> the packages, from a project outside the workspace");
+    crate::package::run_command(&PackageArgs {
+        allow_dirty: true,
+        check: true,
+        target_dir: None,
+    })?;
     eprintln!(
         "\nall checks passed in {:.0}s",
         start.elapsed().as_secs_f64()
