@@ -26,7 +26,7 @@ pub use source::{Spec, SpecError, SpecLock};
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// No spec has been materialized (or packaged) where the build looks for it.
-    #[error("{}", missing_spec_message(.0))]
+    #[error("{}", missing_spec_message(&source::spec_dir(), .0))]
     NotMaterialized(std::path::PathBuf),
     /// `PORTONE_OPENAPI_SPEC` names a file that does not exist.
     #[error(
@@ -43,8 +43,7 @@ pub enum LoadError {
 
 /// What to do about a missing spec, depending on where this crate's sources are: the workspace
 /// (run the xtask), a `git = ...` dependency (the spec is never committed) or a package.
-fn missing_spec_message(path: &std::path::Path) -> String {
-    let dir = source::spec_dir();
+fn missing_spec_message(dir: &std::path::Path, path: &std::path::Path) -> String {
     let env = source::SPEC_OVERRIDE_ENV;
     let from_git = dir
         .components()
@@ -118,4 +117,36 @@ pub fn load_in_build_script(options: &Options) -> Result<(Spec, Normalized), Loa
 pub fn exit_build_script(message: impl std::fmt::Display) -> ! {
     eprintln!("error: {message}");
     std::process::exit(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::missing_spec_message;
+
+    #[test]
+    fn a_missing_spec_says_what_to_do_where_the_sources_are() {
+        let tmp = std::env::temp_dir().join(format!("portone-openapi-{}", std::process::id()));
+        let git = Path::new("/home/u/.cargo/git/checkouts/portone-rust-1a2b/4f63e85/openapi");
+        let message = missing_spec_message(git, &git.join("portone-v2.openapi.json"));
+        assert!(
+            message.contains("PORTONE_OPENAPI_SPEC=/absolute/path"),
+            "{message}"
+        );
+        assert!(message.contains("registry package"), "{message}");
+
+        std::fs::create_dir_all(&tmp).unwrap();
+        let message = missing_spec_message(&tmp, &tmp.join("portone-v2.openapi.json"));
+        assert!(message.contains("run `cargo xtask fetch`"), "{message}");
+
+        std::fs::write(tmp.join("Cargo.toml.orig"), "").unwrap();
+        let message = missing_spec_message(&tmp, &tmp.join("portone-v2.openapi.json"));
+        assert!(
+            message.contains("not packaged with `cargo xtask package`"),
+            "{message}"
+        );
+        std::fs::remove_dir_all(&tmp).unwrap();
+        assert!(!message.contains('\n'));
+    }
 }

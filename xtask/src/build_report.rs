@@ -1,19 +1,23 @@
-//! `cargo xtask build-report`: what building `portone-client` costs a developer.
+//! `cargo xtask build-report`: what building `portone-client` costs a user and a developer.
 //!
-//! Measures three dev builds of `portone-client` and prints a table with wall time, CPU time and
-//! peak memory:
+//! Measures dev builds and prints a table with wall time, CPU time and peak memory:
 //!
-//! 1. clean: every dependency built from scratch (`cargo clean` of the report's target dir);
-//! 2. facade edit: a comment line appended to `portone-client/src/lib.rs`;
-//! 3. spec change: one operation description changed in a copy of the spec, built with
-//!    `PORTONE_OPENAPI_SPEC` pointing at it (both build scripts regenerate).
+//! 1. the anchor: a clean build of a project that depends on `portone-rs` 0.1.0 (the other Rust
+//!    PortOne crate on crates.io), the yardstick of the consumer targets (`--no-anchor` skips it);
+//! 2. a clean build of `consumer/` from the packages (`cargo xtask package`), as a user's project
+//!    builds `portone-client = "0.1"`: with its default features, then with only payment +
+//!    identity verification;
+//! 3. in the workspace: a clean build of `portone-client` (the warm-up for the next two), a facade
+//!    edit (a comment line appended to `portone-client/src/lib.rs`) and a spec change (one
+//!    operation description changed in a copy of the spec, built with `PORTONE_OPENAPI_SPEC`
+//!    pointing at it).
 //!
-//! The builds run on a snapshot of the workspace sources (copied to
-//! `<target-dir>/workspace`, without `target/` and `.git/`) into their own target dir, so the
-//! edits never touch the working tree and the builds never disturb anyone else's target dir.
-//! Each build runs under `/usr/bin/time -v` (GNU time, Debian package `time`) for the peak
-//! resident memory of the largest process; the summed memory of all the build's processes is
-//! also sampled from `/proc` every 100 ms (two `rustc` can run at once with `-j2`).
+//! Every build has its own target dir under the report's (`target/build-report` by default).
+//! The workspace builds run on a snapshot of its sources (copied to `<target-dir>/workspace`,
+//! without `target/` and `.git/`), so the edits never touch the working tree. Each build runs
+//! under `/usr/bin/time -v` (GNU time, Debian package `time`) for the peak resident memory of the
+//! largest process; the summed memory of all the build's processes is also sampled from `/proc`
+//! every 100 ms (two `rustc` can run at once with `-j2`). Downloads are done before measuring.
 
 use std::collections::HashMap;
 use std::fs;
@@ -26,36 +30,49 @@ use std::time::{Duration, Instant};
 use portone_openapi::source::SPEC_OVERRIDE_ENV;
 use serde_json::Value;
 
+use crate::package::{PackageArgs, packages_cargo};
 use crate::workspace_root;
 
 /// GNU time, which reports the peak resident memory of a command.
 const GNU_TIME: &str = "/usr/bin/time";
+
+/// The version of `portone-rs` the consumer targets are measured against.
+const ANCHOR_CRATE: &str = "portone-rs = \"=0.1.0\"";
 
 #[derive(clap::Args, Debug)]
 pub struct BuildReportArgs {
     /// Parallel jobs for cargo (the reference machine has 2 cores).
     #[arg(long, short, default_value_t = 2)]
     pub jobs: u32,
-    /// Target dir of the measured builds (default: `target/build-report` in the workspace).
+    /// Where the builds go (default: `target/build-report` in the workspace).
     #[arg(long)]
     pub target_dir: Option<PathBuf>,
     /// Also write cargo's `--timings` HTML report of each build.
     #[arg(long)]
     pub timings: bool,
-    /// Features of portone-client to build (e.g. `rustls-ring,webhook`).
-    #[arg(long, short = 'F')]
-    pub features: Option<String>,
-    /// Build portone-client without its default features.
+    /// Skip the anchor build (the consumer targets are then not judged).
     #[arg(long)]
-    pub no_default_features: bool,
+    pub no_anchor: bool,
 }
 
-/// Targets of issue 8, on a 2-core machine.
-const CLEAN_TARGET: Duration = Duration::from_secs(75);
-const FACADE_TARGET: Duration = Duration::from_secs(12);
-const SPEC_TARGET: Duration = Duration::from_secs(25);
-/// 2 GB (decimal), in KiB.
-const MEMORY_TARGET_KB: u64 = 2_000_000_000 / 1024;
+/// Targets of issue 12, on a 2-core machine.
+const CONSUMER_DEFAULT_RATIO: f64 = 0.9;
+const CONSUMER_MINIMAL_RATIO: f64 = 0.6;
+const FACADE_TARGET: Duration = Duration::from_secs(2);
+const SPEC_TARGET: Duration = Duration::from_secs(10);
+/// 1.5 GB (decimal), in KiB: the largest process of any build.
+const MEMORY_TARGET_KB: u64 = 1_500_000_000 / 1024;
+
+/// What a build is measured against.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Target {
+    /// Informational (the anchor, the warm-up).
+    None,
+    /// At most this long.
+    Wall(Duration),
+    /// At most this fraction of the anchor's wall time.
+    OfAnchor(f64),
+}
 
 /// One measured build.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,7 +88,7 @@ pub struct Measurement {
     /// Peak of the summed resident memory of the build's processes, in KiB (sampled).
     pub peak_total_kb: u64,
     /// The wall-time target.
-    pub target: Duration,
+    pub target: Target,
 }
 
 pub fn run(args: &BuildReportArgs) -> Result<(), String> {
@@ -82,32 +99,34 @@ pub fn run(args: &BuildReportArgs) -> Result<(), String> {
         ));
     }
     let root = workspace_root();
-    let target_dir = args
+    let report_dir = args
         .target_dir
         .clone()
         .unwrap_or_else(|| root.join("target/build-report"));
-    let target_dir = std::path::absolute(&target_dir).map_err(|e| e.to_string())?;
-    let snapshot = target_dir.join("workspace");
-    let build_dir = target_dir.join("target");
+    let report_dir = std::path::absolute(&report_dir).map_err(|e| e.to_string())?;
+    fs::create_dir_all(&report_dir)
+        .map_err(|e| format!("cannot create {}: {e}", report_dir.display()))?;
 
-    eprintln!(
-        "==> snapshot of the workspace sources in {}",
-        snapshot.display()
-    );
-    if snapshot.exists() {
-        fs::remove_dir_all(&snapshot)
-            .map_err(|e| format!("cannot remove {}: {e}", snapshot.display()))?;
-    }
-    copy_sources(&root, &snapshot)?;
+    eprintln!("==> packages (cargo xtask package)");
+    crate::package::run_command(&PackageArgs {
+        allow_dirty: true,
+        ..PackageArgs::default()
+    })?;
+    let snapshot = fresh_copy(&root, &report_dir.join("workspace"), true)?;
     let spec_path = snapshot.join("openapi/portone-v2.openapi.json");
-    if !spec_path.exists() {
-        return Err("no materialized spec: run `cargo xtask fetch` first".into());
-    }
+    let consumer = fresh_copy(&root.join("consumer"), &report_dir.join("consumer"), false)?;
+    let anchor = report_dir.join("anchor");
+    write_anchor(&anchor)?;
 
     // Downloads are not build time.
     let mut fetch = cargo(&snapshot);
     fetch.args(["fetch", "--quiet"]);
-    crate::cargo::run("cargo fetch", fetch)?;
+    crate::cargo::run("cargo fetch (workspace)", fetch)?;
+    if !args.no_anchor {
+        let mut fetch = cargo(&anchor);
+        fetch.args(["fetch", "--quiet"]);
+        crate::cargo::run("cargo fetch (anchor)", fetch)?;
+    }
 
     let load = fs::read_to_string("/proc/loadavg").unwrap_or_default();
     eprintln!(
@@ -118,71 +137,98 @@ pub fn run(args: &BuildReportArgs) -> Result<(), String> {
             .join(" ")
     );
 
-    let build = |step: &'static str, target: Duration, spec: Option<&Path>| {
-        let mut cmd = cargo(&snapshot);
-        cmd.args(["build", "-p", "portone-client", "-j"])
-            .arg(args.jobs.to_string())
-            .arg("--target-dir")
-            .arg(&build_dir);
+    // Every build in its own target dir, cleaned first.
+    let build = |step: &'static str, target: Target, mut cmd: Command, dir: &str| {
+        let build_dir = report_dir.join(dir);
+        let rebuild = matches!(target, Target::Wall(_));
+        if build_dir.exists() && !rebuild {
+            fs::remove_dir_all(&build_dir)
+                .map_err(|e| format!("cannot remove {}: {e}", build_dir.display()))?;
+        }
+        cmd.arg("-j").arg(args.jobs.to_string());
+        cmd.arg("--target-dir").arg(&build_dir);
         if args.timings {
             cmd.arg("--timings");
         }
-        if args.no_default_features {
-            cmd.arg("--no-default-features");
-        }
-        if let Some(features) = &args.features {
-            cmd.arg("--features").arg(features);
-        }
-        if let Some(spec) = spec {
-            cmd.env(SPEC_OVERRIDE_ENV, spec);
-        }
-        measure(step, target, cmd, &target_dir)
+        measure(step, target, cmd, &report_dir)
     };
 
-    eprintln!("==> cargo clean of {}", build_dir.display());
-    let mut clean = cargo(&snapshot);
-    clean
-        .args(["clean", "--quiet", "--target-dir"])
-        .arg(&build_dir);
-    crate::cargo::run("cargo clean", clean)?;
-
     let mut results = Vec::new();
+    if !args.no_anchor {
+        let mut cmd = cargo(&anchor);
+        cmd.args(["build", "--offline"]);
+        results.push(build(
+            "anchor: a project depending on portone-rs 0.1.0",
+            Target::None,
+            cmd,
+            "target-anchor",
+        )?);
+    }
+    let cmd = packages_cargo(&consumer, &["build", "--features", "every-category"]);
     results.push(build(
-        "clean dev build of portone-client",
-        CLEAN_TARGET,
-        None,
+        "consumer: portone-client, default features",
+        Target::OfAnchor(CONSUMER_DEFAULT_RATIO),
+        cmd,
+        "target-consumer-default",
+    )?);
+    let cmd = packages_cargo(&consumer, &["build"]);
+    results.push(build(
+        "consumer: portone-client, payment + identity-verification",
+        Target::OfAnchor(CONSUMER_MINIMAL_RATIO),
+        cmd,
+        "target-consumer-minimal",
     )?);
 
+    let workspace_build = || {
+        let mut cmd = cargo(&snapshot);
+        cmd.args(["build", "-p", "portone-client"]);
+        cmd
+    };
+    results.push(build(
+        "workspace: clean build of portone-client",
+        Target::None,
+        workspace_build(),
+        "target-workspace",
+    )?);
     let facade = snapshot.join("portone-client/src/lib.rs");
     append(&facade, "\n// build-report: an edit of the facade\n")?;
     results.push(build(
-        "rebuild after a facade edit (portone-client/src/lib.rs)",
-        FACADE_TARGET,
-        None,
+        "workspace: rebuild after a facade edit (portone-client/src/lib.rs)",
+        Target::Wall(FACADE_TARGET),
+        workspace_build(),
+        "target-workspace",
     )?);
-
-    let changed_spec = target_dir.join("changed-spec.openapi.json");
+    let changed_spec = report_dir.join("changed-spec.openapi.json");
     write_changed_spec(&spec_path, &changed_spec)?;
+    let mut cmd = workspace_build();
+    cmd.env(SPEC_OVERRIDE_ENV, &changed_spec);
     results.push(build(
-        "rebuild after a spec change (one description)",
-        SPEC_TARGET,
-        Some(&changed_spec),
+        "workspace: rebuild after a spec change (one description)",
+        Target::Wall(SPEC_TARGET),
+        cmd,
+        "target-workspace",
     )?);
 
-    let features = match (&args.features, args.no_default_features) {
-        (None, false) => "default features".to_owned(),
-        (None, true) => "no default features".to_owned(),
-        (Some(f), false) => format!("default features + {f}"),
-        (Some(f), true) => format!("features {f} only"),
-    };
-    println!("{}", table(&results, args.jobs, &features));
+    println!("{}", table(&results, args.jobs));
     if args.timings {
         println!(
-            "cargo --timings reports: {}",
-            build_dir.join("cargo-timings").display()
+            "cargo --timings reports: {}/target-*/cargo-timings",
+            report_dir.display()
         );
     }
     Ok(())
+}
+
+/// The project that depends on `portone-rs` (a `main` that uses nothing: a dependency's build).
+fn write_anchor(dir: &Path) -> Result<(), String> {
+    fs::create_dir_all(dir.join("src"))
+        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let manifest = format!(
+        "[package]\nname = \"anchor\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [workspace]\n\n[dependencies]\n{ANCHOR_CRATE}\n"
+    );
+    fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    fs::write(dir.join("src/main.rs"), "fn main() {}\n").map_err(|e| e.to_string())
 }
 
 /// `cargo` run in `dir`, with the caller's build settings that would skew the figures removed.
@@ -199,29 +245,34 @@ fn cargo(dir: &Path) -> Command {
     cmd
 }
 
-/// Copies the workspace sources (everything but `target/` and `.git/` at the top level).
-fn copy_sources(from: &Path, to: &Path) -> Result<(), String> {
-    fn copy_dir(from: &Path, to: &Path, top: bool) -> Result<(), String> {
+/// A fresh copy of the directory `from` at `to` (without `target/`, and `.git/` at the top).
+fn fresh_copy(from: &Path, to: &Path, skip_git: bool) -> Result<PathBuf, String> {
+    fn copy_dir(from: &Path, to: &Path, top: bool, skip_git: bool) -> Result<(), String> {
         fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
         let entries =
             fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
         for entry in entries {
             let entry = entry.map_err(|e| e.to_string())?;
             let name = entry.file_name();
-            if top && (name == "target" || name == ".git") {
+            if top && (name == "target" || (skip_git && name == ".git")) {
                 continue;
             }
             let kind = entry.file_type().map_err(|e| e.to_string())?;
             let (src, dst) = (entry.path(), to.join(&name));
             if kind.is_dir() {
-                copy_dir(&src, &dst, false)?;
-            } else if kind.is_file() {
+                copy_dir(&src, &dst, false, skip_git)?;
+            } else if kind.is_file() || kind.is_symlink() {
                 fs::copy(&src, &dst).map_err(|e| format!("cannot copy {}: {e}", src.display()))?;
             }
         }
         Ok(())
     }
-    copy_dir(from, to, true)
+    eprintln!("==> a copy of {} in {}", from.display(), to.display());
+    if to.exists() {
+        fs::remove_dir_all(to).map_err(|e| format!("cannot remove {}: {e}", to.display()))?;
+    }
+    copy_dir(from, to, true, skip_git)?;
+    Ok(to.to_owned())
 }
 
 fn append(path: &Path, text: &str) -> Result<(), String> {
@@ -264,7 +315,7 @@ pub fn change_one_description(spec: &mut Value) -> Result<String, String> {
 /// Runs `cmd` under GNU time, sampling the memory of its process tree.
 fn measure(
     step: &'static str,
-    target: Duration,
+    target: Target,
     cmd: Command,
     scratch: &Path,
 ) -> Result<Measurement, String> {
@@ -428,25 +479,51 @@ fn gb(kb: u64) -> String {
     format!("{:.2} GB", kb as f64 * 1024.0 / 1e9)
 }
 
-/// The report as a Markdown table.
-pub fn table(results: &[Measurement], jobs: u32, features: &str) -> String {
+/// The report as a Markdown table; consumer targets are judged against the anchor's wall time.
+pub fn table(results: &[Measurement], jobs: u32) -> String {
+    let anchor = results
+        .iter()
+        .find(|m| m.step.starts_with("anchor"))
+        .map(|m| m.wall);
     let mut out = format!(
-        "\nBuild cost of portone-client ({features}; dev profile, -j{jobs}, {} cores)\n\n\
+        "\nBuild cost of portone-client (dev profile, -j{jobs}, {} cores)\n\n\
          | build | wall | CPU (user+sys) | peak RSS, largest process | peak RSS, whole build | target | met |\n\
          |---|---:|---:|---:|---:|---|---|\n",
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     for m in results {
-        let met = m.wall <= m.target && m.peak_total_kb.max(m.max_rss_kb) <= MEMORY_TARGET_KB;
+        let memory_met = m.max_rss_kb <= MEMORY_TARGET_KB;
+        let (target, met) = match (m.target, anchor) {
+            (Target::None, _) => ("<= 1.5 GB".to_owned(), Some(memory_met)),
+            (Target::Wall(limit), _) => (
+                format!("<= {} s, <= 1.5 GB", limit.as_secs()),
+                Some(m.wall <= limit && memory_met),
+            ),
+            (Target::OfAnchor(ratio), Some(anchor)) => {
+                let limit = anchor.mul_f64(ratio);
+                (
+                    format!(
+                        "<= {ratio}x anchor ({:.1} s; now {:.2}x), <= 1.5 GB",
+                        limit.as_secs_f64(),
+                        m.wall.as_secs_f64() / anchor.as_secs_f64()
+                    ),
+                    Some(m.wall <= limit && memory_met),
+                )
+            }
+            (Target::OfAnchor(ratio), None) => (format!("<= {ratio}x anchor (not measured)"), None),
+        };
         out.push_str(&format!(
-            "| {} | {:.1} s | {:.0} s | {} | {} | <= {} s, <= 2 GB | {} |\n",
+            "| {} | {:.1} s | {:.0} s | {} | {} | {target} | {} |\n",
             m.step,
             m.wall.as_secs_f64(),
             m.cpu.as_secs_f64(),
             gb(m.max_rss_kb),
             gb(m.peak_total_kb),
-            m.target.as_secs(),
-            if met { "yes" } else { "NO" }
+            match met {
+                Some(true) => "yes",
+                Some(false) => "NO",
+                None => "?",
+            }
         ));
     }
     out
@@ -511,41 +588,57 @@ mod tests {
 
     #[test]
     fn the_table_flags_missed_targets() {
-        let fast = Measurement {
-            step: "fast",
-            wall: Duration::from_secs(10),
-            cpu: Duration::from_secs(15),
+        let anchor = Measurement {
+            step: "anchor: a project",
+            wall: Duration::from_secs(60),
+            cpu: Duration::from_secs(100),
             max_rss_kb: 1_000_000,
             peak_total_kb: 1_500_000,
-            target: Duration::from_secs(12),
+            target: Target::None,
+        };
+        let fast = Measurement {
+            step: "fast",
+            wall: Duration::from_secs(1),
+            target: Target::Wall(Duration::from_secs(2)),
+            ..anchor.clone()
         };
         let slow = Measurement {
             step: "slow",
-            wall: Duration::from_secs(13),
+            wall: Duration::from_secs(3),
             ..fast.clone()
         };
         let heavy = Measurement {
             step: "heavy",
-            peak_total_kb: 1_960_000,
+            max_rss_kb: 1_500_000,
             ..fast.clone()
         };
-        let text = table(&[fast, slow, heavy], 2, "default features");
-        assert!(
-            text.contains("(default features; dev profile, -j2,"),
-            "{text}"
-        );
-        let line = |step: &str| {
+        let consumer = Measurement {
+            step: "consumer",
+            wall: Duration::from_secs(50),
+            target: Target::OfAnchor(0.9),
+            ..anchor.clone()
+        };
+        let text = table(&[anchor.clone(), fast, slow, heavy, consumer.clone()], 2);
+        assert!(text.contains("(dev profile, -j2,"), "{text}");
+        let line = |text: &str, step: &str| {
             text.lines()
                 .find(|l| l.starts_with(&format!("| {step} ")))
                 .map(str::to_owned)
                 .unwrap_or_default()
         };
-        assert!(line("fast").ends_with("| yes |"), "{text}");
+        assert!(line(&text, "fast").ends_with("| yes |"), "{text}");
         assert!(
-            line("fast").contains("| 10.0 s | 15 s | 1.02 GB | 1.54 GB |"),
+            line(&text, "fast").contains("| 1.0 s | 100 s | 1.02 GB | 1.54 GB |"),
             "{text}"
         );
-        assert!(line("slow").ends_with("| NO |"), "{text}");
-        assert!(line("heavy").ends_with("| NO |"), "{text}");
+        assert!(line(&text, "slow").ends_with("| NO |"), "{text}");
+        assert!(line(&text, "heavy").ends_with("| NO |"), "{text}");
+        assert!(
+            line(&text, "consumer").contains("<= 0.9x anchor (54.0 s; now 0.83x)"),
+            "{text}"
+        );
+        assert!(line(&text, "consumer").ends_with("| yes |"), "{text}");
+        let alone = table(&[consumer], 2);
+        assert!(line(&alone, "consumer").ends_with("| ? |"), "{alone}");
     }
 }

@@ -172,8 +172,7 @@ pub fn package_dir(name: &str) -> PathBuf {
 /// `cargo` in `dir` (the consumer project, or an unpacked package), offline, with the SDK's
 /// crates patched to the unpacked packages (so `portone-client = "0.1"` resolves to them, as it
 /// would to crates.io).
-pub fn packages_cargo(dir: &Path, args: &[&str], target_dir: Option<&Path>) -> Command {
-    let root = workspace_root();
+pub fn packages_cargo(dir: &Path, args: &[&str]) -> Command {
     let mut cmd = cargo(dir);
     cmd.args(args).arg("--offline");
     let this_package = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
@@ -187,32 +186,28 @@ pub fn packages_cargo(dir: &Path, args: &[&str], target_dir: Option<&Path>) -> C
             path.display().to_string()
         ));
     }
-    let target = target_dir.map_or_else(|| root.join("target"), Path::to_owned);
-    cmd.arg("--target-dir").arg(target);
     cmd
 }
 
 fn check_consumer(target_dir: Option<&Path>) -> Result<(), String> {
     let consumer = workspace_root().join("consumer");
+    let target = target_dir.map_or_else(|| workspace_root().join("target"), Path::to_owned);
+    let packages_cargo = |dir: &Path, args: &[&str]| {
+        let mut cmd = packages_cargo(dir, args);
+        cmd.arg("--target-dir").arg(&target);
+        cmd
+    };
     step(
         "consumer: cargo test (portone-client with payment + identity verification)",
-        packages_cargo(&consumer, &["test"], target_dir),
+        packages_cargo(&consumer, &["test"]),
     )?;
     step(
         "consumer: cargo test --features every-category (portone-client's default features)",
-        packages_cargo(
-            &consumer,
-            &["test", "--features", "every-category"],
-            target_dir,
-        ),
+        packages_cargo(&consumer, &["test", "--features", "every-category"]),
     )?;
     // As docs.rs does: `cargo doc` in the unpacked package, with its metadata's settings.
     for name in PACKAGES {
-        let mut doc = packages_cargo(
-            &package_dir(name),
-            &["doc", "--all-features", "--no-deps"],
-            target_dir,
-        );
+        let mut doc = packages_cargo(&package_dir(name), &["doc", "--all-features", "--no-deps"]);
         doc.env("RUSTDOCFLAGS", "--cfg docsrs -D warnings");
         step(
             &format!(
