@@ -1,6 +1,7 @@
 //! Emits the facade's operation groups (`api.rs`): one struct per PortOne category
 //! (`x-portone-category`, e.g. `payment.billingKey` -> `portone.payment().billing_key()`), each
-//! with a thin method per operation that calls the generated client through `PortOne::run`.
+//! with a method per operation that returns the operation's request builder (`requests.rs`),
+//! and the stream methods of the list operations (`paginate.rs`).
 //!
 //! Signatures are read from progenitor's output for the same spec (the same generation
 //! `portone-gen` runs), so they match exactly; a compile-time check ties both crates to the
@@ -18,6 +19,8 @@ use serde_json::Value;
 
 #[path = "build/paginate.rs"]
 mod paginate;
+#[path = "build/requests.rs"]
+mod requests;
 
 fn main() {
     if let Err(message) = run() {
@@ -34,6 +37,8 @@ fn run() -> Result<(), String> {
     let titles = category_titles(&normalized.spec);
 
     let mut groups: BTreeMap<Vec<String>, Group> = BTreeMap::new();
+    let mut requests = BTreeMap::new();
+    let mut builders = Vec::new();
     for op in &normalized.model.operations {
         let path = op.group();
         for depth in 1..=path.len() {
@@ -42,15 +47,19 @@ fn run() -> Result<(), String> {
         let signature = signatures
             .get(&op.rust_name)
             .ok_or_else(|| format!("no generated method for {}", op.id))?;
-        let doc = operation_doc(&normalized.spec, op);
+        let request = requests::Request::new(op, signature)?;
+        let doc = operation_doc(&normalized.spec, &request);
         groups
             .get_mut(&path)
             .expect("inserted")
             .methods
-            .push(facade_method(op, signature, &doc));
+            .push(request.group_method(&doc));
+        builders.push(request.builder());
+        requests.insert(op.rust_name.clone(), request);
     }
     let mut tokens = emit(&groups, &titles, &normalized.model.operations, &spec.sha256);
-    tokens.extend(paginate::emit(&normalized, &signatures)?);
+    tokens.extend(builders);
+    tokens.extend(paginate::emit(&normalized, &requests)?);
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("facade: {e}"))?;
     let out = Path::new(&std::env::var("OUT_DIR").map_err(|e| e.to_string())?).join("api.rs");
     std::fs::write(&out, Generated::text(&file))
@@ -76,7 +85,8 @@ fn category_titles(spec: &Value) -> BTreeMap<String, String> {
     out
 }
 
-fn operation_doc(spec: &Value, op: &Operation) -> String {
+fn operation_doc(spec: &Value, request: &requests::Request) -> String {
+    let op = request.op;
     let method = op.method.as_str().to_ascii_lowercase();
     let raw = &spec["paths"][&op.path][&method];
     let mut doc = String::new();
@@ -100,32 +110,14 @@ fn operation_doc(spec: &Value, op: &Operation) -> String {
     if op.body_in_query() {
         doc.push_str(" (the body is sent as the `requestBody` query parameter)");
     }
+    let request = request.ident();
+    doc.push_str(&format!(
+        ". Returns a [`{request}`]: set optional parameters on it, then `.await` it."
+    ));
     doc
 }
 
 pub(crate) use portone_openapi::codegen::MethodSignature as Signature;
-
-fn facade_method(op: &Operation, signature: &Signature, doc: &str) -> TokenStream {
-    let name = format_ident!("{}", op.rust_name);
-    let params = signature
-        .params
-        .iter()
-        .map(|(ident, ty)| quote!(#ident: #ty));
-    let args = signature.params.iter().map(|(ident, _)| ident);
-    let ok = &signature.ok;
-    let err = &signature.err;
-    // Bodies that are not JSON (bytes, nothing) have no decode diagnosis.
-    let runner = match op.success {
-        portone_openapi::SuccessBody::Json(_) => quote!(run),
-        _ => quote!(run_raw),
-    };
-    quote! {
-        #[doc = #doc]
-        pub async fn #name(self, #(#params),*) -> crate::Result<#ok, #err> {
-            crate::call::#runner(self.portone.raw().#name(#(#args),*)).await
-        }
-    }
-}
 
 pub(crate) fn group_ident(path: &[String]) -> syn::Ident {
     let name: String = path.iter().map(|p| p.to_upper_camel_case()).collect();

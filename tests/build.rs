@@ -22,11 +22,15 @@ fn main() {
         let ty = format_ident!("{}", e.rust_name);
         quote!(crate::EnumProbe { name: #name, decode: crate::probe_enum::<portone_gen::types::#ty> })
     });
-    let raw_query_body_calls = query_body_calls(model, |_| quote!(client));
-    let facade_query_body_calls = query_body_calls(model, |op| {
-        let accessors = facade_accessors(op);
-        quote!(portone #(.#accessors())*)
-    });
+    let raw_query_body_calls = query_body_calls(model, |_| quote!(client), true);
+    let facade_query_body_calls = query_body_calls(
+        model,
+        |op| {
+            let accessors = facade_accessors(op);
+            quote!(portone #(.#accessors())*)
+        },
+        false,
+    );
     let every_call = every_operation_calls(&normalized);
     let spec = spec.origin.clone();
     let tokens = quote! {
@@ -85,7 +89,8 @@ fn every_operation_calls(normalized: &portone_openapi::Normalized) -> proc_macro
         let method = format_ident!("{}", op.rust_name);
         let accessors = facade_accessors(op);
         let wire_names: Vec<&String> = op.path_params.iter().chain(op.query_params.iter().map(|q| &q.name)).collect();
-        let args = signature.params.iter().map(|(ident, ty)| {
+        // The facade takes what is required; optional parameters are setters, left unset here.
+        let args = signature.params.iter().filter(|(_, ty)| !is_option(ty)).map(|(ident, ty)| {
             let name = ident.to_string();
             let wire = wire_names
                 .iter()
@@ -93,22 +98,23 @@ fn every_operation_calls(normalized: &portone_openapi::Normalized) -> proc_macro
                 .map(|w| w.to_string())
                 .unwrap_or(name.clone());
             match ty {
-                syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option") => quote!(None),
                 syn::Type::Path(p) if p.path.is_ident("i64") => quote!(1000),
                 syn::Type::Reference(r) if matches!(&*r.elem, syn::Type::Path(p) if p.path.is_ident("str")) => {
                     quote!(&ids(#wire))
                 }
                 syn::Type::Reference(r) => {
                     let inner = &r.elem;
-                    // The body, or a required parameter whose schema is a component (an enum).
-                    let schema = if name == "body" {
-                        op.body.as_ref().expect("a body parameter").schema.clone()
+                    // The body (by reference), or a required parameter whose schema is a
+                    // component (an enum, by value).
+                    let (schema, reference) = if name == "body" {
+                        (op.body.as_ref().expect("a body parameter").schema.clone(), quote!(&))
                     } else {
-                        parameter_component(normalized, op, &wire)
-                            .unwrap_or_else(|| panic!("{id}: no component schema for parameter {wire}"))
+                        let schema = parameter_component(normalized, op, &wire)
+                            .unwrap_or_else(|| panic!("{id}: no component schema for parameter {wire}"));
+                        (schema, quote!())
                     };
                     quote! {
-                        &serde_json::from_value::<#inner>(sample(#schema))
+                        #reference serde_json::from_value::<#inner>(sample(#schema))
                             .unwrap_or_else(|e| panic!("sample of {} does not decode: {e}", #schema))
                     }
                 }
@@ -121,12 +127,16 @@ fn every_operation_calls(normalized: &portone_openapi::Normalized) -> proc_macro
         quote! {
             {
                 // Boxed: 147 futures inlined in one would overflow a test thread's stack.
-                let result = Box::pin(portone #(.#accessors())* .#method(#(#args),*)).await;
+                let result = Box::pin(std::future::IntoFuture::into_future(portone #(.#accessors())* .#method(#(#args),*))).await;
                 calls.push(crate::OperationCall::new(#id, result));
             }
         }
     });
     quote!(#(#blocks)*)
+}
+
+fn is_option(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
 }
 
 /// The component a parameter's schema refers to.
@@ -153,7 +163,11 @@ fn facade_accessors(op: &Operation) -> Vec<proc_macro2::Ident> {
 /// One block per operation whose body travels in the `requestBody` query, calling it on
 /// `receiver(op)` with a sampled body, placeholder path parameters and no optional query
 /// parameters.
-fn query_body_calls(model: &ApiModel, receiver: impl Fn(&Operation) -> TokenStream) -> TokenStream {
+fn query_body_calls(
+    model: &ApiModel,
+    receiver: impl Fn(&Operation) -> TokenStream,
+    positional: bool,
+) -> TokenStream {
     let blocks = model.operations.iter().filter(|op| op.body_in_query()).map(|op| {
         let id = &op.id;
         let method = format_ident!("{}", op.rust_name);
@@ -165,7 +179,13 @@ fn query_body_calls(model: &ApiModel, receiver: impl Fn(&Operation) -> TokenStre
             let value = format!("path-{p}");
             quote!(#value)
         });
-        let query_args = op.query_params.iter().map(|_| quote!(None));
+        // The raw client takes every query parameter (`None`); the facade only required ones
+        // (none of these operations has one).
+        assert!(
+            positional || op.query_params.iter().all(|q| !q.required),
+            "{id}: a required query parameter; give the facade call a value for it"
+        );
+        let query_args = op.query_params.iter().filter(|_| positional).map(|_| quote!(None));
         quote! {
             {
                 let body: portone_gen::types::#body_ty = serde_json::from_value(sample(#body_schema))

@@ -2,9 +2,10 @@
 //! `portone-client` as published.
 
 use portone_client::types::{
-    BillingKeyPaymentInput, ConfirmIdentityVerificationBody, Currency,
-    IdentityVerificationMethod, IdentityVerificationOperator, PaymentAmountInput,
+    BillingKeyPaymentInput, BillingKeyPaymentInputRequired, ConfirmIdentityVerificationBody,
+    Currency, IdentityVerificationMethod, IdentityVerificationOperator, PaymentAmountInput,
     SendIdentityVerificationBody, SendIdentityVerificationBodyCustomer,
+    SendIdentityVerificationBodyCustomerRequired, SendIdentityVerificationBodyRequired,
 };
 use portone_client::{AuthScheme, PortOne};
 
@@ -24,19 +25,21 @@ pub async fn verify_identity(
     id: &str,
     otp: &str,
 ) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
-    let customer = SendIdentityVerificationBodyCustomer::new("홍길동", "01012345678", "127.0.0.1");
-    let send = SendIdentityVerificationBody::new(
-        "channel-key-consumer",
+    let customer =
+        SendIdentityVerificationBodyCustomer::new(SendIdentityVerificationBodyCustomerRequired {
+            name: "홍길동",
+            phone_number: "01012345678",
+            ip_address: "127.0.0.1",
+        });
+    let send = SendIdentityVerificationBody::new(SendIdentityVerificationBodyRequired {
+        channel_key: "channel-key-consumer",
         customer,
-        IdentityVerificationOperator::Skt,
-        IdentityVerificationMethod::Sms,
-    );
+        operator: IdentityVerificationOperator::Skt,
+        method: IdentityVerificationMethod::Sms,
+    });
     let verification = portone.identity_verification();
     verification.send_identity_verification(id, &send).await?;
-    let confirm = ConfirmIdentityVerificationBody {
-        otp: Some(otp.to_owned()),
-        store_id: None,
-    };
+    let confirm = ConfirmIdentityVerificationBody::new().otp(otp);
     let confirmed = verification.confirm_identity_verification(id, &confirm).await?;
     Ok(confirmed.identity_verification.verified_customer.name)
 }
@@ -48,12 +51,12 @@ pub async fn charge(
     billing_key: &str,
     amount: i64,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let input = BillingKeyPaymentInput::new(
+    let input = BillingKeyPaymentInput::new(BillingKeyPaymentInputRequired {
         billing_key,
-        "월간 구독",
-        PaymentAmountInput::new(amount),
-        Currency::Krw,
-    );
+        order_name: "월간 구독",
+        amount: PaymentAmountInput::new(amount),
+        currency: Currency::Krw,
+    });
     portone
         .payment()
         .pay_with_billing_key(payment_id, &input)
@@ -66,7 +69,7 @@ pub async fn payment_status(
     portone: &PortOne,
     payment_id: &str,
 ) -> Result<Option<String>, Box<dyn std::error::Error + Send + Sync>> {
-    match portone.payment().get_payment(payment_id, None).await {
+    match portone.payment().get_payment(payment_id).await {
         Ok(payment) => Ok(Some(payment.tag().to_owned())),
         Err(e) if e.status().map(|s| s.as_u16()) == Some(404) => Ok(None),
         Err(e) => Err(e.into()),

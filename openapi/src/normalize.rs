@@ -171,17 +171,43 @@ pub fn normalize(spec: &Spec, options: &Options) -> Result<Normalized, Normalize
     Ok(Normalized { spec: doc, model })
 }
 
+impl Normalized {
+    /// The component schemas requests use: reached from request bodies and parameters.
+    pub fn request_schemas(&self) -> BTreeSet<String> {
+        let mut seeds = Vec::new();
+        for item in self.spec["paths"].as_object().into_iter().flatten() {
+            for (method, op) in item.1.as_object().into_iter().flatten() {
+                if HttpMethod::parse(method).is_some() {
+                    seeds.extend(referenced(&op["requestBody"]));
+                    seeds.extend(referenced(&op["parameters"]));
+                }
+            }
+        }
+        closure(&self.spec, seeds)
+    }
+}
+
 /// Component schemas the operations reach (directly or through other schemas).
 fn reachable_schemas(doc: &Value) -> BTreeSet<String> {
+    closure(doc, referenced(&doc["paths"]))
+}
+
+/// The component schemas `value` refers to directly.
+fn referenced(value: &Value) -> Vec<String> {
+    let mut names = Vec::new();
+    walk_refs(value, &mut String::new(), &mut |_, target| {
+        if let Some(name) = target.strip_prefix(SCHEMA_PREFIX) {
+            names.push(name.to_owned());
+        }
+    });
+    names
+}
+
+/// `seeds` and every component schema they reach.
+fn closure(doc: &Value, seeds: Vec<String>) -> BTreeSet<String> {
     let schemas = &doc["components"]["schemas"];
     let mut reached = BTreeSet::new();
-    let mut pending = Vec::new();
-    let mut visit = |_: &str, target: &str| {
-        if let Some(name) = target.strip_prefix(SCHEMA_PREFIX) {
-            pending.push(name.to_owned());
-        }
-    };
-    walk_refs(&doc["paths"], &mut String::new(), &mut visit);
+    let mut pending = seeds;
     while let Some(name) = pending.pop() {
         if reached.insert(name.clone()) {
             walk_refs(&schemas[&name], &mut String::new(), &mut |_, target| {

@@ -13,7 +13,7 @@
 //! Three diagnostic variants of `get_payment` at concurrency 1 locate the SDK's per-request
 //! cost: `sdk_generated` (the generated client under the facade, `PortOne::raw()`),
 //! `sdk_default_reqwest` (the SDK given `reqwest::Client::new()`), `raw_value_timeout` (the
-//! hand-written call with the SDK's 30 s timeout).
+//! hand-written call with the SDK's per-attempt timeout).
 //!
 //! Each is run at concurrency 1 (one request per iteration) and 8 (8 tasks sharing one client,
 //! [`BATCH`] requests per iteration); divan's `item/s` column is requests per second. The
@@ -211,13 +211,7 @@ fn sdk_client(server: &Server) -> PortOne {
 
 /// The page both clients ask for.
 fn page_body() -> GetPaymentsBody {
-    GetPaymentsBody {
-        page: Some(PageInput {
-            number: Some(0),
-            size: Some(fixtures::LIST_SIZE as i32),
-        }),
-        filter: None,
-    }
+    GetPaymentsBody::new().page(PageInput::new().number(0).size(fixtures::LIST_SIZE as i32))
 }
 
 /// A client written by hand with `reqwest` and `serde_json::Value` (cheap to clone, like
@@ -240,23 +234,35 @@ impl std::ops::Deref for RawClient {
     }
 }
 
+/// `reqwest::Client::new()`. reqwest is compiled with its rustls backend but no crypto provider
+/// (portone-client's `rustls` feature), so a plain client needs a process-wide one: a benchmark
+/// program may install it.
+fn plain_reqwest() -> reqwest::Client {
+    #[allow(
+        deprecated,
+        reason = "rustls 0.23.48 deprecates ring's provider (no post-quantum key exchange)"
+    )]
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 impl RawClient {
     fn new(server: &Server) -> RawClient {
         RawClient(Arc::new(RawConfig {
-            http: reqwest::Client::new(),
+            http: plain_reqwest(),
             base_url: server.base_url.clone(),
             authorization: format!("PortOne {SECRET}"),
             timeout: None,
         }))
     }
 
-    /// The same client with the SDK's default per-request timeout (30 s).
+    /// The same client with the SDK's default per-attempt timeout.
     fn with_timeout(server: &Server) -> RawClient {
         RawClient(Arc::new(RawConfig {
-            http: reqwest::Client::new(),
+            http: plain_reqwest(),
             base_url: server.base_url.clone(),
             authorization: format!("PortOne {SECRET}"),
-            timeout: Some(portone_client::DEFAULT_TIMEOUT),
+            timeout: Some(portone_client::DEFAULT_ATTEMPT_TIMEOUT),
         }))
     }
 
@@ -297,7 +303,7 @@ fn check_same_requests(server: &Server) -> Result<(), String> {
     runtime.block_on(async {
         let typed = sdk
             .payment()
-            .get_payment(PAYMENT_ID, None)
+            .get_payment(PAYMENT_ID)
             .await
             .map_err(|e| format!("SDK getPayment: {e}"))?;
         let sdk_request = last();
@@ -409,7 +415,7 @@ fn bench_calls<C, F>(
 }
 
 async fn sdk_get_payment(client: PortOne) {
-    if let Err(e) = client.payment().get_payment(PAYMENT_ID, None).await {
+    if let Err(e) = client.payment().get_payment(PAYMENT_ID).await {
         panic!("SDK getPayment: {e}");
     }
 }
@@ -478,7 +484,7 @@ mod get_payment {
             .api_secret(SECRET)
             .base_url(&SERVER.base_url)
             .retry(RetryConfig::disabled())
-            .http_client(reqwest::Client::new())
+            .http_client(plain_reqwest())
             .build()
         {
             Ok(client) => client,

@@ -23,7 +23,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
-use crate::Signature;
+use crate::requests::{Kind, Request};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
@@ -66,7 +66,7 @@ enum Classified<'a> {
 /// and `UNCLASSIFIED_LIST_OPERATIONS`.
 pub(crate) fn emit(
     normalized: &Normalized,
-    signatures: &BTreeMap<String, Signature>,
+    requests: &BTreeMap<String, Request>,
 ) -> Result<TokenStream, String> {
     let schemas = normalized.spec["components"]["schemas"]
         .as_object()
@@ -102,16 +102,16 @@ pub(crate) fn emit(
             ));
             continue;
         }
-        let signature = signatures
+        let request = requests
             .get(&op.rust_name)
-            .ok_or_else(|| format!("no generated method for {}", op.id))?;
-        let Some(params) = stream_params(signature) else {
+            .ok_or_else(|| format!("no request builder for {}", op.id))?;
+        if request.body().is_none() {
             unclassified.push((
                 op.id.clone(),
                 "the generated method has no `body: &T` parameter".into(),
             ));
             continue;
-        };
+        }
         // Response types shared by several operations get one `ListResponse` impl, which
         // must then describe them all alike.
         let shape = format!("{}/{}/{}", list.items, list.item, list.page_info.is_some());
@@ -139,8 +139,8 @@ pub(crate) fn emit(
             slots.insert(input.clone());
             slots_mut.insert(input.clone());
         }
-        items.push(stream_method(&list, signature, &params));
-        items.push(json_adapter(&list, &params));
+        items.push(stream_method(&list, request));
+        items.push(json_adapter(&list, request));
         table.push(table_entry(&list));
     }
 
@@ -328,80 +328,6 @@ fn type_path(component: &str) -> TokenStream {
     quote!(::portone_gen::types::#ident)
 }
 
-/// A parameter of the stream method: owned type, and how to pass it to the operation.
-struct Param {
-    ident: syn::Ident,
-    owned: syn::Type,
-    pass: TokenStream,
-    is_body: bool,
-    optional: bool,
-}
-
-/// The stream method's parameters (`None` if there is no `body: &T`).
-fn stream_params(signature: &Signature) -> Option<Vec<Param>> {
-    let mut params = Vec::new();
-    let mut has_body = false;
-    for (ident, ty) in &signature.params {
-        let is_body = ident == "body";
-        let (owned, pass): (syn::Type, TokenStream) = match ty {
-            syn::Type::Reference(r) if is_str(&r.elem) => {
-                (syn::parse_quote!(::std::string::String), quote!(&#ident))
-            }
-            syn::Type::Reference(r) => ((*r.elem).clone(), quote!(&#ident)),
-            _ => match option_of_reference(ty) {
-                Some(inner) if is_str(inner) => (
-                    syn::parse_quote!(::std::option::Option<::std::string::String>),
-                    quote!(#ident.as_deref()),
-                ),
-                Some(inner) => (
-                    syn::parse_quote!(::std::option::Option<#inner>),
-                    quote!(#ident.as_ref()),
-                ),
-                None => (ty.clone(), quote!(#ident)),
-            },
-        };
-        if is_body {
-            if !matches!(ty, syn::Type::Reference(_)) {
-                return None;
-            }
-            has_body = true;
-        }
-        let optional = is_option(&owned);
-        params.push(Param {
-            ident: ident.clone(),
-            owned,
-            pass,
-            is_body,
-            optional,
-        });
-    }
-    has_body.then_some(params)
-}
-
-fn is_str(ty: &syn::Type) -> bool {
-    matches!(ty, syn::Type::Path(p) if p.path.is_ident("str"))
-}
-
-fn is_option(ty: &syn::Type) -> bool {
-    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
-}
-
-/// `T` of `Option<&T>`.
-fn option_of_reference(ty: &syn::Type) -> Option<&syn::Type> {
-    let syn::Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    if last.ident != "Option" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        syn::GenericArgument::Type(syn::Type::Reference(r)) => Some(&r.elem),
-        _ => None,
-    }
-}
-
 fn list_response_impl(list: &ListOp) -> TokenStream {
     let response = type_path(&list.response);
     let item = type_path(&list.item);
@@ -444,14 +370,15 @@ fn list_response_impl(list: &ListOp) -> TokenStream {
     }
 }
 
-fn stream_method(list: &ListOp, signature: &Signature, params: &[Param]) -> TokenStream {
+fn stream_method(list: &ListOp, request: &Request) -> TokenStream {
     let op = list.op;
     let group = crate::group_ident(&op.group());
     let method = format_ident!("{}", op.rust_name);
     let stream = format_ident!("{}_stream", op.rust_name);
+    let request_ident = request.ident();
     let body_ty = type_path(&list.body);
-    let ok = &signature.ok;
-    let err = &signature.err;
+    let ok = &request.ok;
+    let err = &request.err;
     let items = &list.items;
 
     let (read, apply, how) = match &list.style {
@@ -521,36 +448,77 @@ fn stream_method(list: &ListOp, signature: &Signature, params: &[Param]) -> Toke
     let mut doc = format!(
         "Every item of [`{method}`](Self::{method}) (`{}`), page after page, as a lazy \
          [`Paginated`](crate::paginate::Paginated) stream: nothing is sent until it is polled. \
-         The body's filters and sort are kept on every request.\n\n{how}\n\nSee \
-         [`paginate`](crate::paginate) for when the stream ends.",
+         The body's filters and sort are kept on every request.\n\n{how}\n\nWith optional \
+         parameters or per-call options: `.{method}(..).<setters>().into_stream()` \
+         ([`{request_ident}::into_stream`]). See [`paginate`](crate::paginate) for when the \
+         stream ends.",
         op.id
     );
     if op.unstable {
         doc.push_str("\n\n**Unstable** (`x-portone-unstable`): PortOne may change this operation.");
     }
-    let decls = params.iter().map(|p| {
+    let decls = request.arguments().map(|p| {
         let ident = &p.ident;
-        if p.is_body {
-            quote!(#ident: #body_ty)
-        } else {
-            let ty = &p.owned;
-            quote!(#ident: #ty)
+        match &p.kind {
+            Kind::Required { ty, .. } => quote!(#ident: #ty),
+            _ => quote!(#ident: #body_ty),
         }
     });
-    let extras: Vec<&syn::Ident> = params
-        .iter()
-        .filter(|p| !p.is_body)
-        .map(|p| &p.ident)
-        .collect();
-    let args = params.iter().map(|p| &p.pass);
+    let args = request.arguments().map(|p| {
+        let ident = &p.ident;
+        match &p.kind {
+            Kind::Required { .. } => quote!(#ident),
+            _ => quote!(&#ident),
+        }
+    });
+    // What the request keeps, owned, to send it again for every page.
+    let mut keep = Vec::new();
+    let mut again = Vec::new();
+    let mut fields = Vec::new();
+    for p in &request.params {
+        let ident = &p.ident;
+        match &p.kind {
+            Kind::Required {
+                owned: (value, ty),
+                from_owned,
+                ..
+            } => {
+                keep.push(quote!(let #ident: #ty = #value;));
+                again.push(quote!(let #ident = ::std::clone::Clone::clone(&#ident);));
+                fields.push(quote!(#ident: #from_owned));
+            }
+            Kind::Optional { .. } => {
+                keep.push(quote!(let #ident = self.#ident;));
+                again.push(quote!(let #ident = ::std::clone::Clone::clone(&#ident);));
+                fields.push(quote!(#ident));
+            }
+            Kind::Body(_) => fields.push(quote!(#ident: &#ident)),
+            Kind::StoreId => {}
+        }
+    }
+    let into_doc = format!(
+        "Every item of this `{}` listing, page after page, as a lazy \
+         [`Paginated`](crate::paginate::Paginated) stream: this request's body, optional \
+         parameters and options are sent with every page.\n\n{how}",
+        op.id
+    );
     quote! {
         impl<'a> #group<'a> {
             #[doc = #doc]
-            #[allow(clippy::clone_on_copy)]
             pub fn #stream(self, #(#decls),*) -> crate::paginate::Paginated<#ok, #err> {
+                self.#method(#(#args),*).into_stream()
+            }
+        }
+
+        impl<'a> #request_ident<'a> {
+            #[doc = #into_doc]
+            #[allow(clippy::clone_on_copy, clippy::redundant_clone)]
+            pub fn into_stream(self) -> crate::paginate::Paginated<#ok, #err> {
                 let portone = ::std::clone::Clone::clone(self.portone);
+                #(#keep)*
+                let options = self.options;
                 crate::paginate::Paginated::new(
-                    body,
+                    ::std::clone::Clone::clone(self.body),
                     #items,
                     |body: &#body_ty| { #read },
                     |body: &mut #body_ty, request: &crate::paginate::Request| {
@@ -559,9 +527,10 @@ fn stream_method(list: &ListOp, signature: &Signature, params: &[Param]) -> Toke
                     },
                     move |body: #body_ty| {
                         let portone = ::std::clone::Clone::clone(&portone);
-                        #( let #extras = #extras.clone(); )*
+                        #(#again)*
+                        let options = ::std::clone::Clone::clone(&options);
                         ::std::boxed::Box::pin(async move {
-                            #group { portone: &portone }.#method(#(#args),*).await
+                            #request_ident { portone: &portone, #(#fields,)* options }.send().await
                         })
                     },
                 )
@@ -570,14 +539,17 @@ fn stream_method(list: &ListOp, signature: &Signature, params: &[Param]) -> Toke
     }
 }
 
-fn json_adapter(list: &ListOp, params: &[Param]) -> TokenStream {
+fn json_adapter(list: &ListOp, request: &Request) -> TokenStream {
     let op = list.op;
     let name = format_ident!("__json_stream_{}", op.rust_name);
     let group = crate::group_ident(&op.group());
     let stream = format_ident!("{}_stream", op.rust_name);
     let body_ty = type_path(&list.body);
     let id = &op.id;
-    if let Some(required) = params.iter().find(|p| !p.is_body && !p.optional) {
+    if let Some(required) = request
+        .arguments()
+        .find(|p| matches!(p.kind, Kind::Required { .. }))
+    {
         let message = format!(
             "{id}: the JSON adapter cannot fill the required parameter `{}`",
             required.ident
@@ -592,13 +564,6 @@ fn json_adapter(list: &ListOp, params: &[Param]) -> TokenStream {
             }
         };
     }
-    let args = params.iter().map(|p| {
-        if p.is_body {
-            quote!(body)
-        } else {
-            quote!(::std::option::Option::None)
-        }
-    });
     quote! {
         fn #name(
             portone: &crate::PortOne,
@@ -611,7 +576,7 @@ fn json_adapter(list: &ListOp, params: &[Param]) -> TokenStream {
                     return crate::paginate::json_failure(::std::format!("{}: invalid body: {e}", #id));
                 }
             };
-            let mut stream = #group { portone }.#stream(#(#args),*);
+            let mut stream = #group { portone }.#stream(body);
             if let ::std::option::Option::Some(size) = page_size {
                 stream = stream.page_size(size);
             }

@@ -11,10 +11,12 @@
 //! payments (and `PORTONE_PAYMENT_ID`, if set).
 
 use portone_client::types::{
-    BillingKeyPaymentInput, CancelPaymentBody, CancelPaymentError, ConfirmIdentityVerificationBody,
-    Currency, GetPaymentError, GetPaymentsBody, IdentityVerificationMethod,
-    IdentityVerificationOperator, PageInput, Payment, PaymentAmountInput, PaymentCancellation,
-    SendIdentityVerificationBody, SendIdentityVerificationBodyCustomer,
+    BillingKeyPaymentInput, BillingKeyPaymentInputRequired, CancelPaymentBody, CancelPaymentError,
+    ConfirmIdentityVerificationBody, Currency, GetPaymentError, GetPaymentsBody,
+    IdentityVerificationMethod, IdentityVerificationOperator, PageInput, Payment,
+    PaymentAmountInput, PaymentCancellation, SendIdentityVerificationBody,
+    SendIdentityVerificationBodyCustomer, SendIdentityVerificationBodyCustomerRequired,
+    SendIdentityVerificationBodyRequired,
 };
 use portone_client::{AuthScheme, PortOne};
 
@@ -45,22 +47,26 @@ async fn against_the_mock() -> Result<(), BoxError> {
 
     // 1. Identity verification: send a code, then confirm it.
     let verification = portone.identity_verification();
-    // Request types have a `new` taking their required fields; optional ones can be set after.
-    let customer = SendIdentityVerificationBodyCustomer::new("홍길동", "01012345678", "127.0.0.1");
-    let send = SendIdentityVerificationBody::new(
-        "channel-key-quickstart",
+    // Every request type is built with `new`: its required fields (named when there are two
+    // or more), then setters for optional ones. Code written like this keeps compiling when
+    // PortOne adds optional fields.
+    let customer =
+        SendIdentityVerificationBodyCustomer::new(SendIdentityVerificationBodyCustomerRequired {
+            name: "홍길동",
+            phone_number: "01012345678",
+            ip_address: "127.0.0.1",
+        });
+    let send = SendIdentityVerificationBody::new(SendIdentityVerificationBodyRequired {
+        channel_key: "channel-key-quickstart",
         customer,
-        IdentityVerificationOperator::Skt,
-        IdentityVerificationMethod::Sms,
-    ); // storeId is filled from the client's default
+        operator: IdentityVerificationOperator::Skt,
+        method: IdentityVerificationMethod::Sms,
+    }); // storeId is filled from the client's default
     verification
         .send_identity_verification("iv-quickstart", &send)
         .await?;
     println!("1. identity verification iv-quickstart: code sent by SMS");
-    let confirm = ConfirmIdentityVerificationBody {
-        otp: Some(portone_mock::DEFAULT_OTP.into()),
-        store_id: None,
-    };
+    let confirm = ConfirmIdentityVerificationBody::new().otp(portone_mock::DEFAULT_OTP);
     let confirmed = verification
         .confirm_identity_verification("iv-quickstart", &confirm)
         .await?;
@@ -72,13 +78,13 @@ async fn against_the_mock() -> Result<(), BoxError> {
 
     // 2. A payment with a billing key.
     let payment_id = "order-quickstart-1";
-    let mut input = BillingKeyPaymentInput::new(
-        "billing-key-quickstart",
-        "월간 구독 (Monthly plan)",
-        PaymentAmountInput::new(9900),
-        Currency::Krw,
-    );
-    input.custom_data = Some(r#"{"plan":"monthly"}"#.into());
+    let input = BillingKeyPaymentInput::new(BillingKeyPaymentInputRequired {
+        billing_key: "billing-key-quickstart",
+        order_name: "월간 구독 (Monthly plan)",
+        amount: PaymentAmountInput::new(9900),
+        currency: Currency::Krw,
+    })
+    .custom_data(r#"{"plan":"monthly"}"#);
     let paid = portone
         .payment()
         .pay_with_billing_key(payment_id, &input)
@@ -89,7 +95,7 @@ async fn against_the_mock() -> Result<(), BoxError> {
     );
 
     // 3. Look it up: the status is a typed enum of variants.
-    match portone.payment().get_payment(payment_id, None).await? {
+    match portone.payment().get_payment(payment_id).await? {
         Payment::Paid(p) => println!(
             "3. {payment_id} is PAID: {} {} ({})",
             p.amount.total, p.currency, p.order_name
@@ -124,7 +130,7 @@ async fn against_the_mock() -> Result<(), BoxError> {
     }
     match portone
         .payment()
-        .get_payment("order-that-does-not-exist", None)
+        .get_payment("order-that-does-not-exist")
         .await
     {
         Err(e) => match e.api().map(|a| a.error()) {
@@ -147,13 +153,7 @@ async fn real_api(secret: String) -> Result<(), BoxError> {
     let portone = builder.build()?;
     println!("talking to {} (read-only)", portone.base_url());
 
-    let query = GetPaymentsBody {
-        page: Some(PageInput {
-            number: Some(0),
-            size: Some(5),
-        }),
-        ..Default::default()
-    };
+    let query = GetPaymentsBody::new().page(PageInput::new().number(0).size(5));
     let page = portone.payment().get_payments(&query).await?;
     println!(
         "{} payments in total; the latest {}:",
@@ -164,7 +164,7 @@ async fn real_api(secret: String) -> Result<(), BoxError> {
         println!("  {}", payment.tag());
     }
     if let Ok(id) = std::env::var("PORTONE_PAYMENT_ID") {
-        match portone.payment().get_payment(&id, None).await {
+        match portone.payment().get_payment(&id).await {
             Ok(payment) => println!("{id}: {}", payment.tag()),
             Err(e) => println!("{id}: {e}"),
         }

@@ -9,8 +9,8 @@ use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::call;
-use crate::error::Error;
-use crate::types::{LoginViaApiSecretBody, LoginViaApiSecretError, RefreshTokenBody};
+use crate::error::{AuthError, Error};
+use crate::types::{LoginViaApiSecretBody, RefreshTokenBody};
 
 /// How requests are authenticated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -54,6 +54,8 @@ pub(crate) struct TokenManager {
     api_secret: SecretString,
     /// A client for the unauthenticated login and refresh operations.
     raw: portone_gen::Client,
+    /// The whole-call timeout of each login or refresh.
+    timeout: Option<Duration>,
     tokens: tokio::sync::Mutex<Option<Tokens>>,
 }
 
@@ -64,16 +66,21 @@ impl fmt::Debug for TokenManager {
 }
 
 impl TokenManager {
-    pub(crate) fn new(api_secret: SecretString, raw: portone_gen::Client) -> TokenManager {
+    pub(crate) fn new(
+        api_secret: SecretString,
+        raw: portone_gen::Client,
+        timeout: Option<Duration>,
+    ) -> TokenManager {
         TokenManager {
             api_secret,
             raw,
+            timeout,
             tokens: tokio::sync::Mutex::new(None),
         }
     }
 
     /// A usable `Bearer` header, logging in or refreshing if needed.
-    pub(crate) async fn header(&self) -> Result<HeaderValue, Error<LoginViaApiSecretError>> {
+    pub(crate) async fn header(&self) -> Result<HeaderValue, AuthError> {
         let mut tokens = self.tokens.lock().await;
         let now = SystemTime::now();
         if let Some(t) = tokens
@@ -93,7 +100,7 @@ impl TokenManager {
     pub(crate) async fn header_after_rejection(
         &self,
         rejected: &HeaderValue,
-    ) -> Result<HeaderValue, Error<LoginViaApiSecretError>> {
+    ) -> Result<HeaderValue, AuthError> {
         let mut tokens = self.tokens.lock().await;
         if let Some(t) = tokens.as_ref().filter(|t| t.access != rejected) {
             return Ok(t.access.clone());
@@ -105,16 +112,10 @@ impl TokenManager {
     }
 
     /// Refreshes with the refresh token if it is still usable, else logs in.
-    async fn renew(
-        &self,
-        old: Option<Tokens>,
-        now: SystemTime,
-    ) -> Result<Tokens, Error<LoginViaApiSecretError>> {
+    async fn renew(&self, old: Option<Tokens>, now: SystemTime) -> Result<Tokens, AuthError> {
         if let Some(old) = old.filter(|t| Tokens::usable(t.refresh_expires, now)) {
-            let body = RefreshTokenBody {
-                refresh_token: old.refresh.expose_secret().to_owned(),
-            };
-            match call::run(self.raw.refresh_token(&body)).await {
+            let body = RefreshTokenBody::new(old.refresh.expose_secret());
+            match call::run(self.timeout, self.raw.refresh_token(&body)).await {
                 Ok(r) => {
                     tracing::debug!("PortOne access token refreshed");
                     return tokens(&r.access_token, r.refresh_token);
@@ -124,18 +125,19 @@ impl TokenManager {
                 }
             }
         }
-        let body = LoginViaApiSecretBody {
-            api_secret: self.api_secret.expose_secret().to_owned(),
-        };
-        let response = call::run(self.raw.login_via_api_secret(&body)).await?;
+        let body = LoginViaApiSecretBody::new(self.api_secret.expose_secret());
+        let response = call::run(self.timeout, self.raw.login_via_api_secret(&body))
+            .await
+            .map_err(|e| AuthError(Box::new(e.into())))?;
         tracing::debug!("logged in to PortOne with the API secret");
         tokens(&response.access_token, response.refresh_token)
     }
 }
 
-fn tokens(access: &str, refresh: String) -> Result<Tokens, Error<LoginViaApiSecretError>> {
+fn tokens(access: &str, refresh: String) -> Result<Tokens, AuthError> {
     Ok(Tokens {
-        access: authorization("Bearer", access).map_err(Error::InvalidInput)?,
+        access: authorization("Bearer", access)
+            .map_err(|e| AuthError(Box::new(Error::InvalidInput(e))))?,
         access_expires: jwt_expiry(access),
         refresh_expires: jwt_expiry(&refresh),
         refresh: refresh.into(),

@@ -1,44 +1,52 @@
-//! Running one generated call and turning its outcome into [`Error`].
-//!
-//! When the pipeline (`pipeline.rs`) aborts a call because no access token could be obtained,
-//! the generated code only sees a message; the pipeline keeps the typed error in a task-local
-//! [`CallRecord`] for [`Error::Auth`].
+//! Running one generated call for a request builder: its per-call options, its deadline, and
+//! turning its outcome into [`Error`].
 
-use std::cell::RefCell;
 use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
 
 use portone_gen::ResponseValue;
 use portone_gen::open::OpenUnion;
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, DecodeError, Error, UnexpectedStatus};
-use crate::types::LoginViaApiSecretError;
+use crate::error::{
+    ApiError, DecodeCause, DecodeError, Elapsed, Error, TransportCause, TransportError,
+    UnexpectedStatus,
+};
+use crate::retry::RetryConfig;
 
-/// What the pipeline learned during one call.
-#[derive(Debug, Default)]
-pub(crate) struct CallRecord {
-    /// Why the pipeline aborted the call, if it did.
-    pub auth_error: Option<Error<LoginViaApiSecretError>>,
+/// What one call sets instead of the client's defaults (the builders' `store_id`, `timeout`,
+/// `attempt_timeout`, `retry`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CallOptions {
+    pub store_id: Option<String>,
+    pub timeout: Option<Duration>,
+    pub attempt_timeout: Option<Duration>,
+    pub retry: Option<RetryConfig>,
 }
 
-tokio::task_local! {
-    static CALL: RefCell<CallRecord>;
+impl CallOptions {
+    /// Whether the call needs its own pipeline (anything but the deadline differs).
+    pub fn overrides_pipeline(&self) -> bool {
+        self.store_id.is_some() || self.attempt_timeout.is_some() || self.retry.is_some()
+    }
 }
 
-/// Updates the record of the current call (no-op outside a call).
-pub(crate) fn record(f: impl FnOnce(&mut CallRecord)) {
-    let _ = CALL.try_with(|call| f(&mut call.borrow_mut()));
-}
+/// The future of a request builder (`IntoFuture`).
+pub type CallFuture<'a, T, E> = Pin<Box<dyn Future<Output = crate::Result<T, E>> + Send + 'a>>;
 
 type RawResult<T, E> = std::result::Result<ResponseValue<T>, portone_gen::Error<E>>;
 
 /// Runs a generated call whose success body is JSON of type `T`.
-pub(crate) async fn run<T, E>(call: impl Future<Output = RawResult<T, E>>) -> crate::Result<T, E>
+pub(crate) async fn run<T, E>(
+    deadline: Option<Duration>,
+    call: impl Future<Output = RawResult<T, E>>,
+) -> crate::Result<T, E>
 where
     T: DeserializeOwned,
     E: OpenUnion,
 {
-    run_with(call, diagnose::<T>).await
+    run_with(deadline, call, diagnose::<T>).await
 }
 
 /// Runs a generated call whose success body is not JSON (bytes or nothing).
@@ -47,49 +55,57 @@ where
     reason = "only operations without a JSON success body use it; a category selection may have none"
 )]
 pub(crate) async fn run_raw<T, E>(
+    deadline: Option<Duration>,
     call: impl Future<Output = RawResult<T, E>>,
 ) -> crate::Result<T, E>
 where
     E: OpenUnion,
 {
-    run_with(call, |_| None).await
+    run_with(deadline, call, |_| None).await
 }
 
 async fn run_with<T, E: OpenUnion>(
+    deadline: Option<Duration>,
     call: impl Future<Output = RawResult<T, E>>,
     diagnose_success: fn(&[u8]) -> Option<(String, String)>,
 ) -> crate::Result<T, E> {
-    let (result, record) = CALL
-        .scope(RefCell::new(CallRecord::default()), async {
-            let result = call.await;
-            (result, CALL.with(|c| c.take()))
-        })
-        .await;
+    let result = match deadline {
+        Some(deadline) => match tokio::time::timeout(deadline, call).await {
+            Ok(result) => result,
+            Err(_) => return Err(deadline_elapsed(deadline)),
+        },
+        None => call.await,
+    };
     match result {
         Ok(value) => Ok(value.into_inner()),
-        Err(error) => Err(convert(error, record, diagnose_success).await),
+        Err(error) => Err(convert(error, diagnose_success).await),
     }
+}
+
+/// The whole call (retries included) took longer than `deadline`.
+fn deadline_elapsed<E>(deadline: Duration) -> Error<E> {
+    Error::Timeout(TransportError {
+        cause: TransportCause::Deadline(Elapsed(deadline)),
+    })
 }
 
 async fn convert<E: OpenUnion>(
     error: portone_gen::Error<E>,
-    record: CallRecord,
     diagnose_success: fn(&[u8]) -> Option<(String, String)>,
 ) -> Error<E> {
     use portone_gen::Error as Raw;
     match error {
-        Raw::ErrorResponse(value) => Error::Api(ApiError::new(value.status(), value.into_inner())),
+        Raw::ErrorResponse(value) => {
+            let (status, headers) = (value.status(), value.headers().clone());
+            Error::Api(ApiError::new(status, headers, value.into_inner()))
+        }
         Raw::UnexpectedResponse(response) => {
             let status = response.status();
-            let content_type = response
-                .headers()
-                .get(reqwest::header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
+            let headers = response.headers().clone();
             match response.bytes().await {
                 Ok(body) => Error::UnexpectedStatus(UnexpectedStatus {
                     status,
-                    content_type,
+                    headers,
                     body: String::from_utf8_lossy(&body).into_owned(),
                 }),
                 Err(e) => transport(e),
@@ -97,6 +113,7 @@ async fn convert<E: OpenUnion>(
         }
         Raw::InvalidResponsePayload {
             status,
+            headers,
             body,
             error: serde_error,
         } => {
@@ -109,28 +126,25 @@ async fn convert<E: OpenUnion>(
                 diagnosis.unwrap_or_else(|| (".".into(), serde_error.to_string()));
             Error::Decode(DecodeError {
                 status,
+                headers,
                 path,
-                message,
+                cause: DecodeCause(message),
                 body: String::from_utf8_lossy(&body).into_owned(),
             })
         }
         Raw::CommunicationError(e) | Raw::ResponseBodyError(e) | Raw::InvalidUpgrade(e) => {
             transport(e)
         }
-        Raw::InvalidRequest(message) => Error::InvalidInput(message),
-        Raw::Custom(message) => match record.auth_error {
-            Some(auth) => Error::Auth(Box::new(auth)),
-            None => Error::InvalidInput(message),
-        },
+        Raw::InvalidRequest(message) | Raw::Custom(message) => Error::InvalidInput(message),
         other => Error::InvalidInput(format!("unexpected client error: {other}")),
     }
 }
 
-fn transport<E>(e: reqwest::Error) -> Error<E> {
+pub(crate) fn transport<E>(e: reqwest::Error) -> Error<E> {
     if e.is_timeout() {
-        Error::Timeout(e)
+        Error::Timeout(TransportError::reqwest(e))
     } else {
-        Error::Transport(e)
+        Error::Transport(TransportError::reqwest(e))
     }
 }
 

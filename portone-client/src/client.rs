@@ -1,5 +1,6 @@
 //! [`PortOne`], the client, and its [`Builder`].
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,6 +9,8 @@ use portone_gen::Hooks;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::auth::{AuthScheme, TokenManager, authorization};
+use crate::call::CallOptions;
+use crate::error::Error;
 use crate::pipeline::{Credentials, Pipeline, USER_AGENT_VALUE};
 use crate::retry::RetryConfig;
 
@@ -26,7 +29,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.portone.io";
 ///     .api_secret(std::env::var("PORTONE_API_SECRET")?)
 ///     .store_id("store-00000000-0000-0000-0000-000000000000")
 ///     .build()?;
-/// let payment = portone.payment().get_payment("order-123", None).await?;
+/// let payment = portone.payment().get_payment("order-123").await?;
 /// println!("{}", payment.tag());
 /// # Ok(()) }
 /// ```
@@ -37,8 +40,18 @@ pub struct PortOne {
 
 struct Inner {
     raw: portone_gen::Client,
+    /// What `raw` runs around every request; per-call options start from a copy.
+    pipeline: Pipeline,
+    http: reqwest::Client,
     base_url: String,
     store_id: Option<String>,
+    timeout: Option<Duration>,
+}
+
+/// The generated client a call runs on, and its whole-call timeout.
+pub(crate) struct Prepared<'a> {
+    pub raw: Cow<'a, portone_gen::Client>,
+    pub timeout: Option<Duration>,
 }
 
 impl fmt::Debug for PortOne {
@@ -70,6 +83,53 @@ impl PortOne {
     /// The default `storeId`, if configured.
     pub fn store_id(&self) -> Option<&str> {
         self.inner.store_id.as_deref()
+    }
+
+    /// A `reqwest` client builder with the SDK's TLS setup and `User-Agent` (what
+    /// [`Builder`] uses when given no client), to customize and pass to
+    /// [`Builder::http_client`].
+    ///
+    /// With the default `rustls` feature, reqwest is compiled with its rustls backend but no
+    /// crypto provider: a `reqwest::Client::new()` elsewhere in your program then needs a
+    /// provider (`rustls::crypto::ring::default_provider().install_default()`) or reqwest's own
+    /// `rustls` feature. Clients from this builder carry their own TLS configuration.
+    pub fn http_client_builder() -> Result<reqwest::ClientBuilder, BuildError> {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::USER_AGENT,
+            reqwest::header::HeaderValue::from_static(USER_AGENT_VALUE),
+        );
+        crate::tls::configure(reqwest::Client::builder().default_headers(headers))
+    }
+
+    /// The generated client one call runs on: the shared one, or, when the call has its own
+    /// options or bearer authentication is used, one with a pipeline for this call (the access
+    /// token is obtained first, so that a failed login is a typed [`Error::Auth`]).
+    pub(crate) async fn prepare<E>(&self, options: &CallOptions) -> Result<Prepared<'_>, Error<E>> {
+        let inner = &*self.inner;
+        let timeout = options.timeout.or(inner.timeout);
+        let bearer = match &inner.pipeline.credentials {
+            Credentials::AccessToken { tokens, .. } => {
+                Some(tokens.header().await.map_err(Error::Auth)?)
+            }
+            _ => None,
+        };
+        if bearer.is_none() && !options.overrides_pipeline() {
+            return Ok(Prepared {
+                raw: Cow::Borrowed(&inner.raw),
+                timeout,
+            });
+        }
+        let pipeline = inner.pipeline.for_call(options, bearer);
+        let raw = portone_gen::Client::new_with_client(
+            &inner.base_url,
+            inner.http.clone(),
+            Hooks::new(Arc::new(pipeline)),
+        );
+        Ok(Prepared {
+            raw: Cow::Owned(raw),
+            timeout,
+        })
     }
 }
 
@@ -128,6 +188,7 @@ pub struct Builder {
     store_id: Option<String>,
     base_url: Option<String>,
     timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     retry: Option<RetryConfig>,
     http: Option<reqwest::Client>,
@@ -147,8 +208,14 @@ impl fmt::Debug for Builder {
     }
 }
 
-/// Default total time for one attempt of a request.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default longest time of one call, retries and their waits included: a full attempt
+/// ([`DEFAULT_ATTEMPT_TIMEOUT`]) plus retries of quick failures and `Retry-After` waits, and no
+/// call waits longer.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(90);
+/// Default longest time of one attempt, response body included: 60 s, as PortOne's own server
+/// SDKs allow a request. A payment can take tens of seconds at the PG, and an attempt cut short
+/// leaves its outcome unknown.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default time to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -180,9 +247,17 @@ impl Builder {
         self
     }
 
-    /// Total time for one attempt of a request, response body included (default 30 s).
+    /// The longest one call may take, retries and their waits included (default
+    /// [`DEFAULT_TIMEOUT`], 90 s). Requests can override it (`.timeout(..)` on a request).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// The longest one attempt may take, response body included (default
+    /// [`DEFAULT_ATTEMPT_TIMEOUT`], 60 s).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
         self
     }
 
@@ -200,7 +275,20 @@ impl Builder {
     }
 
     /// Use this `reqwest::Client` (proxies, TLS settings, connection pool...). The request
-    /// timeout and `User-Agent` are still applied per request.
+    /// timeout and `User-Agent` are still applied per request. Start from
+    /// [`PortOne::http_client_builder`] to keep the SDK's TLS setup:
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use portone_client::PortOne;
+    ///
+    /// let http = PortOne::http_client_builder()?
+    ///     .pool_idle_timeout(Duration::from_secs(30))
+    ///     .build()?;
+    /// let portone = PortOne::builder().api_secret("secret").http_client(http).build()?;
+    /// # let _ = portone;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -226,14 +314,12 @@ impl Builder {
         };
         let retry = self.retry.unwrap_or_default();
         let timeout = Some(self.timeout.unwrap_or(DEFAULT_TIMEOUT));
-        let pipeline = |credentials| {
-            let pipeline = Pipeline {
-                credentials,
-                store_id: self.store_id.clone(),
-                retry: retry.clone(),
-                timeout,
-            };
-            Hooks::new(Arc::new(pipeline))
+        let attempt_timeout = Some(self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT));
+        let pipeline = |credentials| Pipeline {
+            credentials,
+            store_id: self.store_id.clone(),
+            retry: retry.clone(),
+            attempt_timeout,
         };
         let credentials = match self.scheme {
             AuthScheme::ApiSecret => Credentials::ApiSecret(
@@ -246,17 +332,28 @@ impl Builder {
                 let login = portone_gen::Client::new_with_client(
                     &base_url,
                     http.clone(),
-                    pipeline(Credentials::None),
+                    Hooks::new(Arc::new(pipeline(Credentials::None))),
                 );
-                Credentials::AccessToken(Arc::new(TokenManager::new(secret, login)))
+                Credentials::AccessToken {
+                    tokens: Arc::new(TokenManager::new(secret, login, timeout)),
+                    prefetched: None,
+                }
             }
         };
-        let raw = portone_gen::Client::new_with_client(&base_url, http, pipeline(credentials));
+        let pipeline = pipeline(credentials);
+        let raw = portone_gen::Client::new_with_client(
+            &base_url,
+            http.clone(),
+            Hooks::new(Arc::new(pipeline.clone())),
+        );
         Ok(PortOne {
             inner: Arc::new(Inner {
                 raw,
+                pipeline,
+                http,
                 base_url,
                 store_id: self.store_id,
+                timeout,
             }),
         })
     }
@@ -283,13 +380,7 @@ fn normalize_base_url(url: &str) -> Result<String, BuildError> {
 }
 
 fn default_http_client(connect_timeout: Duration) -> Result<reqwest::Client, BuildError> {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(
-        reqwest::header::USER_AGENT,
-        reqwest::header::HeaderValue::from_static(USER_AGENT_VALUE),
-    );
-    let builder = reqwest::Client::builder()
+    Ok(PortOne::http_client_builder()?
         .connect_timeout(connect_timeout)
-        .default_headers(headers);
-    Ok(crate::tls::configure(builder)?.build()?)
+        .build()?)
 }

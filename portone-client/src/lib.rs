@@ -9,7 +9,7 @@
 //!     .api_secret(std::env::var("PORTONE_API_SECRET")?)
 //!     .build()?;
 //!
-//! match portone.payment().get_payment("order-123", None).await {
+//! match portone.payment().get_payment("order-123").await {
 //!     Ok(Payment::Paid(paid)) => println!("paid at {}", paid.paid_at),
 //!     Ok(other) => println!("status {}", other.tag()),
 //!     Err(e) if matches!(e.api().map(|a| a.error()), Some(GetPaymentError::PaymentNotFound(_))) => {
@@ -57,12 +57,17 @@ pub mod api {
 }
 
 pub use auth::AuthScheme;
+pub use call::CallFuture;
 pub use chrono;
 pub use client::{
-    BuildError, Builder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, PortOne,
+    BuildError, Builder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_TIMEOUT, PortOne,
 };
-pub use error::{ApiError, DecodeError, Error, PaginationError, Result, UnexpectedStatus};
-pub use portone_gen::open::{OpenEnum, OpenUnion};
+pub use error::{
+    AnyApiError, ApiError, ApiErrorType, AuthError, DecodeError, Error, PaginationError, Result,
+    TransportError, UnexpectedStatus,
+};
+pub use portone_gen::open::{OpenEnum, OpenUnion, UnknownCase, UnknownValue};
 pub use portone_gen::{ByteStream, Timestamp, types};
 pub use retry::RetryConfig;
 

@@ -378,7 +378,7 @@ enum State<R, E> {
 /// let mut pages = portone
 ///     .platform()
 ///     .payout()
-///     .get_platform_payouts_stream(None, GetPlatformPayoutsBody::default())
+///     .get_platform_payouts_stream(GetPlatformPayoutsBody::default())
 ///     .page_size(50)
 ///     .pages();
 /// while let Some(page) = pages.try_next().await? {
@@ -776,7 +776,7 @@ impl<R: ListResponse, E> Paginated<R, E> {
     /// let partners = portone
     ///     .platform()
     ///     .partner()
-    ///     .get_platform_partners_stream(None, Default::default())
+    ///     .get_platform_partners_stream(Default::default())
     ///     .page_size(100)
     ///     .collect_all(Some(500))
     ///     .await?;

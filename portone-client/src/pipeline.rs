@@ -11,30 +11,56 @@ use reqwest::{Request, Response, StatusCode};
 use tracing::Instrument;
 
 use crate::auth::TokenManager;
-use crate::call;
+use crate::call::CallOptions;
 use crate::retry::{RetryConfig, parse_retry_after};
 
 /// `User-Agent` of every request.
 pub(crate) const USER_AGENT_VALUE: &str = concat!("portone-rust/", env!("CARGO_PKG_VERSION"));
 
 /// How requests are authenticated.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum Credentials {
     /// No credentials (the client used for login and refresh).
     None,
     /// `Authorization: PortOne <secret>`.
     ApiSecret(HeaderValue),
-    /// `Authorization: Bearer <token>`.
-    AccessToken(Arc<TokenManager>),
+    /// `Authorization: Bearer <token>`: the token obtained for this call by the facade before
+    /// sending (`prefetched`), else from `tokens` when the request is prepared (`portone.raw()`).
+    AccessToken {
+        tokens: Arc<TokenManager>,
+        prefetched: Option<HeaderValue>,
+    },
 }
 
 /// The facade's middleware.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Pipeline {
     pub credentials: Credentials,
     pub store_id: Option<String>,
     pub retry: RetryConfig,
-    pub timeout: Option<Duration>,
+    pub attempt_timeout: Option<Duration>,
+}
+
+impl Pipeline {
+    /// This pipeline with one call's options and access token.
+    pub fn for_call(&self, options: &CallOptions, bearer: Option<HeaderValue>) -> Pipeline {
+        let mut pipeline = self.clone();
+        if let Some(store_id) = &options.store_id {
+            pipeline.store_id = Some(store_id.clone());
+        }
+        if let Some(retry) = &options.retry {
+            pipeline.retry = retry.clone();
+        }
+        if let Some(timeout) = options.attempt_timeout {
+            pipeline.attempt_timeout = Some(timeout);
+        }
+        if let (Credentials::AccessToken { prefetched, .. }, Some(bearer)) =
+            (&mut pipeline.credentials, bearer)
+        {
+            *prefetched = Some(bearer);
+        }
+        pipeline
+    }
 }
 
 impl Middleware for Pipeline {
@@ -49,7 +75,7 @@ impl Middleware for Pipeline {
                 headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
             }
             if request.timeout().is_none() {
-                *request.timeout_mut() = self.timeout;
+                *request.timeout_mut() = self.attempt_timeout;
             }
             if let Some(store_id) = &self.store_id {
                 crate::store_id::fill(request, operation, store_id)?;
@@ -58,14 +84,20 @@ impl Middleware for Pipeline {
                 let header = match &self.credentials {
                     Credentials::None => None,
                     Credentials::ApiSecret(header) => Some(header.clone()),
-                    Credentials::AccessToken(tokens) => match tokens.header().await {
-                        Ok(header) => Some(header),
-                        Err(e) => {
-                            let message = e.to_string();
-                            call::record(|r| r.auth_error = Some(e));
-                            return Err(message);
-                        }
-                    },
+                    Credentials::AccessToken {
+                        prefetched: Some(header),
+                        ..
+                    } => Some(header.clone()),
+                    Credentials::AccessToken { tokens, .. } => {
+                        let header = tokens.header().await.map_err(|e| {
+                            use std::error::Error as _;
+                            match e.source() {
+                                Some(cause) => format!("{e}: {cause}"),
+                                None => e.to_string(),
+                            }
+                        })?;
+                        Some(header)
+                    }
                 };
                 if let Some(header) = header {
                     request.headers_mut().insert(AUTHORIZATION, header);
@@ -108,7 +140,7 @@ impl Pipeline {
         let mut attempt = 1;
         let mut renewed_token = false;
         let token_auth =
-            operation.authenticated && matches!(self.credentials, Credentials::AccessToken(_));
+            operation.authenticated && matches!(self.credentials, Credentials::AccessToken { .. });
         loop {
             // A copy to send again, only if this attempt may be followed by another one.
             let may_repeat = attempt < self.retry.max_attempts || (token_auth && !renewed_token);
@@ -127,8 +159,11 @@ impl Pipeline {
                         && operation.authenticated
                         && !renewed_token
                     {
-                        if let (Credentials::AccessToken(tokens), Some(mut next), Some(sent)) =
-                            (&self.credentials, next, sent_authorization)
+                        if let (
+                            Credentials::AccessToken { tokens, .. },
+                            Some(mut next),
+                            Some(sent),
+                        ) = (&self.credentials, next, sent_authorization)
                         {
                             renewed_token = true;
                             match tokens.header_after_rejection(&sent).await {

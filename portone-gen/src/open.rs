@@ -4,11 +4,36 @@
 //! string enum with [`open_enum!`](crate::open_enum) and every discriminated union with
 //! [`open_union!`](crate::open_union); progenitor is told to use these types instead of its own.
 //!
-//! - An unknown enum value decodes to `Unrecognized(String)` and re-serializes unchanged.
+//! - An unknown enum value decodes to `Unrecognized(`[`UnknownValue`]`)` and re-serializes
+//!   unchanged.
 //! - A union decodes by its discriminator in one pass: entries before the tag are buffered
 //!   (usually none: PortOne writes the tag first), then the rest of the object streams into
 //!   the member type. A known tag with a malformed payload is an error; an unknown tag decodes
-//!   to `Unrecognized(serde_json::Value)` holding the whole object.
+//!   to `Unrecognized(`[`UnknownCase`]`)` holding the whole object.
+//!
+//! # Matching a value PortOne adds later
+//!
+//! The `Unrecognized` variants are deprecated *to match on*: once the SDK learns a new value,
+//! it decodes to its own variant and an arm `Unrecognized(..)` written for it stops matching,
+//! silently. Compare the wire value in a wildcard arm instead; it works before and after:
+//!
+//! ```
+//! use portone_gen::types::PaymentStatus;
+//!
+//! fn describe(status: &PaymentStatus) -> &'static str {
+//!     match status {
+//!         PaymentStatus::Paid => "paid",
+//!         // A status this SDK may not know yet: right today, and still right once it does.
+//!         other if other.as_str() == "REFUNDED" => "refunded",
+//!         other if other.is_unrecognized() => "a status this SDK does not know",
+//!         _ => "another known status",
+//!     }
+//! }
+//! assert_eq!(describe(&PaymentStatus::from("REFUNDED")), "refunded");
+//! assert_eq!(describe(&PaymentStatus::from("PAID")), "paid");
+//! ```
+//!
+//! Unions the same way, with `tag()`: `other if other.tag() == "NEW_CASE" => ...`.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -29,15 +54,21 @@ macro_rules! open_enum {
         $(#[$meta])*
         ///
         /// Values this version of the SDK does not know decode to `Unrecognized` with the
-        /// value as sent; they serialize back unchanged.
+        /// value as sent; they serialize back unchanged. To handle a value PortOne may add
+        /// later, compare [`as_str()`](Self::as_str) in a wildcard arm (see
+        /// [`open`]($crate::open#matching-a-value-portone-adds-later)).
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum $name {
             $( $(#[$vmeta])* #[doc = concat!("`", $value, "`")] $variant, )*
             /// A value this version of the SDK does not know, as sent by the server.
-            Unrecognized(::std::string::String),
+            #[deprecated(note = "a newer SDK decodes a value PortOne adds to its own variant and \
+                this arm would stop matching it: compare `as_str()` in a wildcard arm instead \
+                (see the `open` module docs)")]
+            Unrecognized($crate::open::UnknownValue),
         }
 
+        #[allow(deprecated)]
         impl $name {
             /// Every value this version of the SDK knows, in spec order.
             pub const VALUES: &'static [&'static str] = &[$($value),*];
@@ -46,7 +77,7 @@ macro_rules! open_enum {
             pub fn as_str(&self) -> &str {
                 match self {
                     $( Self::$variant => $value, )*
-                    Self::Unrecognized(value) => value,
+                    Self::Unrecognized(value) => value.as_str(),
                 }
             }
 
@@ -64,6 +95,7 @@ macro_rules! open_enum {
             }
         }
 
+        #[allow(deprecated)]
         impl $crate::open::OpenEnum for $name {
             const VALUES: &'static [&'static str] = Self::VALUES;
             fn as_str(&self) -> &str {
@@ -74,15 +106,22 @@ macro_rules! open_enum {
             }
         }
 
+        /// The known variant, else `Unrecognized` (for a value PortOne added after this SDK).
+        #[allow(deprecated)]
         impl ::std::convert::From<&str> for $name {
             fn from(value: &str) -> Self {
-                Self::known(value).unwrap_or_else(|| Self::Unrecognized(value.to_owned()))
+                Self::known(value).unwrap_or_else(|| {
+                    Self::Unrecognized($crate::open::UnknownValue::new(value.to_owned()))
+                })
             }
         }
 
+        /// The known variant, else `Unrecognized` (for a value PortOne added after this SDK).
+        #[allow(deprecated)]
         impl ::std::convert::From<::std::string::String> for $name {
             fn from(value: ::std::string::String) -> Self {
-                Self::known(&value).unwrap_or(Self::Unrecognized(value))
+                Self::known(&value)
+                    .unwrap_or_else(|| Self::Unrecognized($crate::open::UnknownValue::new(value)))
             }
         }
 
@@ -131,15 +170,21 @@ macro_rules! open_union {
         /// Decoded by the discriminator property
         #[doc = concat!("`", $property, "`.")]
         /// Cases this version of the SDK does not know decode to `Unrecognized` with the whole
-        /// JSON object; it serializes back unchanged.
+        /// JSON object; it serializes back unchanged. To handle a case PortOne may add later,
+        /// compare [`tag()`](Self::tag) in a wildcard arm (see
+        /// [`open`]($crate::open#matching-a-value-portone-adds-later)).
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
         pub enum $name {
             $( $(#[$vmeta])* #[doc = concat!("`", $property, ": ", $tag, "`")] $variant($member), )*
             /// A case this version of the SDK does not know: the JSON object as sent.
-            Unrecognized(::serde_json::Value),
+            #[deprecated(note = "a newer SDK decodes a case PortOne adds to its own variant and \
+                this arm would stop matching it: compare `tag()` in a wildcard arm instead \
+                (see the `open` module docs)")]
+            Unrecognized($crate::open::UnknownCase),
         }
 
+        #[allow(deprecated)]
         impl $name {
             /// The discriminator property.
             pub const TAG_PROPERTY: &'static str = $property;
@@ -150,7 +195,7 @@ macro_rules! open_union {
             pub fn tag(&self) -> &str {
                 match self {
                     $( Self::$variant(_) => $tag, )*
-                    Self::Unrecognized(value) => value.get($property).and_then(::serde_json::Value::as_str).unwrap_or_default(),
+                    Self::Unrecognized(unknown) => unknown.tag(),
                 }
             }
 
@@ -160,6 +205,7 @@ macro_rules! open_union {
             }
         }
 
+        #[allow(deprecated)]
         impl $crate::open::OpenUnion for $name {
             const TAG_PROPERTY: &'static str = Self::TAG_PROPERTY;
             const TAGS: &'static [&'static str] = Self::TAGS;
@@ -171,15 +217,17 @@ macro_rules! open_union {
             }
         }
 
+        #[allow(deprecated)]
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 match self {
                     $( Self::$variant(member) => $crate::open::serialize_tagged(serializer, $property, $tag, member), )*
-                    Self::Unrecognized(value) => ::serde::Serialize::serialize(value, serializer),
+                    Self::Unrecognized(unknown) => ::serde::Serialize::serialize(unknown.as_json(), serializer),
                 }
             }
         }
 
+        #[allow(deprecated)]
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 struct UnionVisitor;
@@ -192,7 +240,9 @@ macro_rules! open_union {
                         let tagged = $crate::open::TaggedMap::read(map, $property)?;
                         match tagged.tag() {
                             $( $tag => tagged.member::<$member>($crate::open_union!(@keep $keep)).map($name::$variant), )*
-                            _ => tagged.into_value().map($name::Unrecognized),
+                            _ => tagged.into_value().map(|json| {
+                                $name::Unrecognized($crate::open::UnknownCase::new($property, json))
+                            }),
                         }
                     }
                 }
@@ -202,6 +252,64 @@ macro_rules! open_union {
     };
     (@keep keep) => { true };
     (@keep strip) => { false };
+}
+
+/// A value of an open enum that this version of the SDK does not know, as PortOne sent it.
+///
+/// Opaque on purpose: read it with [`as_str`](Self::as_str), and match it as the
+/// [module docs](self#matching-a-value-portone-adds-later) show.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnknownValue(String);
+
+impl UnknownValue {
+    pub(crate) fn new(value: String) -> Self {
+        UnknownValue(value)
+    }
+
+    /// The value as sent.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A case of an open union that this version of the SDK does not know: the whole JSON object as
+/// PortOne sent it.
+///
+/// Opaque on purpose: read it with [`tag`](Self::tag) and [`as_json`](Self::as_json), and
+/// match it as the [module docs](self#matching-a-value-portone-adds-later) show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnknownCase {
+    property: &'static str,
+    json: Value,
+}
+
+impl UnknownCase {
+    pub(crate) fn new(property: &'static str, json: Value) -> Self {
+        UnknownCase { property, json }
+    }
+
+    /// The discriminator value as sent (`""` if it is not a string).
+    pub fn tag(&self) -> &str {
+        self.json
+            .get(self.property)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+
+    /// The discriminator value, like [`tag`](Self::tag) (the name aws-sdk-rust users expect).
+    pub fn as_str(&self) -> &str {
+        self.tag()
+    }
+
+    /// The JSON object as sent.
+    pub fn as_json(&self) -> &Value {
+        &self.json
+    }
+
+    /// The JSON object as sent, by value.
+    pub fn into_json(self) -> Value {
+        self.json
+    }
 }
 
 /// A string enum that keeps values it does not know (see the module docs).

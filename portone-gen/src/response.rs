@@ -46,6 +46,7 @@ impl<T: DeserializeOwned> ResponseValue<T> {
             }),
             Err(error) => Err(Error::InvalidResponsePayload {
                 status,
+                headers,
                 body,
                 error,
             }),
@@ -139,6 +140,8 @@ pub enum Error<E = ()> {
     InvalidResponsePayload {
         /// The HTTP status.
         status: StatusCode,
+        /// The response headers.
+        headers: HeaderMap,
         /// The body as received.
         body: Bytes,
         /// serde's error (with line and column).
@@ -198,6 +201,7 @@ impl<E> From<progenitor_upstream::Error<E>> for Error<E> {
             Upstream::ResponseBodyError(e) => Error::ResponseBodyError(e),
             Upstream::InvalidResponsePayload(body, error) => Error::InvalidResponsePayload {
                 status: StatusCode::OK,
+                headers: HeaderMap::new(),
                 body,
                 error,
             },

@@ -18,7 +18,7 @@ async fn logs_in_once_and_sends_the_bearer_token() {
     let tokens = TokenServer::new(3600);
     let (server, portone) = TokenServer::start_with_bearer_client(&tokens).await;
     for _ in 0..3 {
-        assert!(is_not_found(portone.payment().get_payment("p", None).await));
+        assert!(is_not_found(portone.payment().get_payment("p").await));
     }
     assert_eq!(tokens.logins.load(Ordering::SeqCst), 1);
     let requests = server.requests();
@@ -42,7 +42,7 @@ async fn concurrent_callers_share_one_login() {
     let (_server, portone) = TokenServer::start_with_bearer_client(&tokens).await;
     let calls = (0..16).map(|_| {
         let portone = portone.clone();
-        tokio::spawn(async move { portone.payment().get_payment("p", None).await })
+        tokio::spawn(async move { portone.payment().get_payment("p").await })
     });
     for call in calls.collect::<Vec<_>>() {
         assert!(is_not_found(call.await.unwrap()));
@@ -55,8 +55,8 @@ async fn refreshes_before_expiry() {
     // Tokens that expire within the renewal margin are refreshed before use.
     let tokens = TokenServer::new(30);
     let (_server, portone) = TokenServer::start_with_bearer_client(&tokens).await;
-    assert!(is_not_found(portone.payment().get_payment("p", None).await));
-    assert!(is_not_found(portone.payment().get_payment("p", None).await));
+    assert!(is_not_found(portone.payment().get_payment("p").await));
+    assert!(is_not_found(portone.payment().get_payment("p").await));
     assert_eq!(tokens.logins.load(Ordering::SeqCst), 1);
     assert_eq!(tokens.refreshes.load(Ordering::SeqCst), 1);
 }
@@ -65,12 +65,12 @@ async fn refreshes_before_expiry() {
 async fn a_rejected_token_is_renewed_once_and_shared() {
     let tokens = TokenServer::new(3600);
     let (server, portone) = TokenServer::start_with_bearer_client(&tokens).await;
-    assert!(is_not_found(portone.payment().get_payment("p", None).await));
+    assert!(is_not_found(portone.payment().get_payment("p").await));
     // PortOne revokes the token: the next calls get 401, refresh once, and succeed.
     *tokens.current.lock().unwrap() = "revoked".into();
     let calls = (0..8).map(|_| {
         let portone = portone.clone();
-        tokio::spawn(async move { portone.payment().get_payment("p", None).await })
+        tokio::spawn(async move { portone.payment().get_payment("p").await })
     });
     for call in calls.collect::<Vec<_>>() {
         assert!(is_not_found(call.await.unwrap()));
@@ -95,7 +95,7 @@ async fn a_token_rejected_again_is_not_retried_in_a_loop() {
         .base_url(server.url())
         .build()
         .unwrap();
-    let err = portone.payment().get_payment("p", None).await.unwrap_err();
+    let err = portone.payment().get_payment("p").await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
     let calls = server
         .requests()
@@ -119,15 +119,19 @@ async fn a_failed_login_is_an_auth_error() {
         .base_url(server.url())
         .build()
         .unwrap();
-    let err = portone.payment().get_payment("p", None).await.unwrap_err();
+    let err = portone.payment().get_payment("p").await.unwrap_err();
     match &err {
-        Error::Auth(login) => assert_eq!(login.status().map(|s| s.as_u16()), Some(401)),
+        Error::Auth(login) => assert_eq!(login.error().status().map(|s| s.as_u16()), Some(401)),
         other => panic!("{other:?}"),
     }
+    // One short message per layer: the login's error is the source, not repeated.
+    assert_eq!(err.to_string(), "cannot obtain a PortOne access token");
+    let source = std::error::Error::source(&err).expect("the login's error");
     assert_eq!(
-        err.to_string(),
-        "cannot obtain a PortOne access token: PortOne API error UNAUTHORIZED (HTTP 401 Unauthorized): bad secret"
+        source.to_string(),
+        "PortOne API error UNAUTHORIZED (HTTP 401 Unauthorized): bad secret"
     );
+    assert!(std::error::Error::source(source).is_none());
     assert!(!format!("{err:?}").contains("wrong-secret-999"));
     assert_eq!(server.requests().len(), 1, "nothing sent without a token");
 }

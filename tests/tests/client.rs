@@ -47,7 +47,7 @@ async fn api_secret_auth_user_agent_and_typed_success() {
     let server = RawServer::start(move |_| RawResponse::json(200, body.clone())).await;
     let payment = client(&server)
         .payment()
-        .get_payment("order-1", None)
+        .get_payment("order-1")
         .await
         .unwrap();
     assert!(
@@ -83,7 +83,7 @@ async fn documented_errors_are_typed_with_status_and_message() {
     let server = RawServer::start(|_| not_found()).await;
     let err = client(&server)
         .payment()
-        .get_payment("nope", None)
+        .get_payment("nope")
         .await
         .unwrap_err();
     let api = err.api().expect("documented error");
@@ -107,7 +107,7 @@ async fn an_unknown_error_type_is_kept() {
     .await;
     let err = client(&server)
         .payment()
-        .get_payment("p", None)
+        .get_payment("p")
         .await
         .unwrap_err();
     let api = err.api().unwrap();
@@ -154,15 +154,15 @@ async fn bad_responses_give_useful_errors() {
                 headers: vec![("content-type".into(), "text/html".into())],
                 body: html.into(),
             },
-            "unexpected HTTP 502 Bad Gateway from PortOne (text/html): <html>",
+            "unexpected HTTP 502 Bad Gateway from PortOne (text/html)",
         ),
         (
             RawResponse::json(200, ""),
-            "cannot decode the HTTP 200 OK response from PortOne at `.`",
+            "cannot decode PortOne's HTTP 200 OK response at `.`",
         ),
         (
             RawResponse::json(200, r#"{"status":"PAID","id":"x","#),
-            "cannot decode the HTTP 200 OK response",
+            "cannot decode PortOne's HTTP 200 OK response",
         ),
         (
             RawResponse {
@@ -170,23 +170,29 @@ async fn bad_responses_give_useful_errors() {
                 headers: vec![],
                 body: html.into(),
             },
-            "cannot decode the HTTP 404 Not Found response from PortOne at `.`",
+            "cannot decode PortOne's HTTP 404 Not Found response at `.`",
         ),
         (
             RawResponse::json(503, ""),
-            "unexpected HTTP 503 Service Unavailable from PortOne (application/json) with an empty body",
+            "unexpected HTTP 503 Service Unavailable from PortOne (application/json)",
         ),
     ];
     for (response, expected) in cases {
         let server = RawServer::start(move |_| response.clone()).await;
         let err = client(&server)
             .payment()
-            .get_payment("p", None)
+            .get_payment("p")
             .await
             .unwrap_err();
         let text = err.to_string();
         assert!(text.starts_with(expected), "{text}\nexpected: {expected}");
         assert!(err.status().is_some());
+        if let Error::Decode(decode) = &err {
+            // serde's message is the source, not part of the one-line message.
+            let source = std::error::Error::source(&err).expect("serde's message");
+            assert_eq!(source.to_string(), decode.message());
+            assert!(!text.contains(decode.message()), "{text}");
+        }
     }
     // The 502 body is kept whole.
     let server = RawServer::start(move |_| RawResponse {
@@ -197,7 +203,7 @@ async fn bad_responses_give_useful_errors() {
     .await;
     match client(&server)
         .payment()
-        .get_payment("p", None)
+        .get_payment("p")
         .await
         .unwrap_err()
     {
@@ -249,7 +255,7 @@ async fn transport_timeout_and_invalid_input() {
         .retry(RetryConfig::disabled())
         .build()
         .unwrap();
-    let err = portone.payment().get_payment("p", None).await.unwrap_err();
+    let err = portone.payment().get_payment("p").await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert!(err.to_string().starts_with("cannot reach PortOne"), "{err}");
 
@@ -262,10 +268,10 @@ async fn transport_timeout_and_invalid_input() {
         .timeout(Duration::from_millis(150))
         .build()
         .unwrap();
-    let err = portone.payment().get_payment("p", None).await.unwrap_err();
+    let err = portone.payment().get_payment("p").await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
 
-    let err = portone.payment().get_payment("..", None).await.unwrap_err();
+    let err = portone.payment().get_payment("..").await.unwrap_err();
     assert!(matches!(err, Error::InvalidInput(_)), "{err:?}");
     assert_eq!(
         err.to_string(),
@@ -277,8 +283,12 @@ async fn transport_timeout_and_invalid_input() {
 async fn store_id_default_fills_body_and_query_unless_given() {
     let server = RawServer::start(|_| not_found()).await;
     let portone = builder(&server).store_id("store-default").build().unwrap();
-    let _ = portone.payment().get_payment("p", None).await;
-    let _ = portone.payment().get_payment("p", Some("store-call")).await;
+    let _ = portone.payment().get_payment("p").await;
+    let _ = portone
+        .payment()
+        .get_payment("p")
+        .store_id("store-call")
+        .await;
     let body = serde_json::from_value(json!({"reason": "r"})).unwrap();
     let _ = portone.payment().cancel_payment("p", &body).await;
     let body = serde_json::from_value(json!({"reason": "r", "storeId": "store-call"})).unwrap();
@@ -348,10 +358,10 @@ async fn base_url_path_prefix_and_custom_http_client() {
     let portone = PortOne::builder()
         .api_secret(SECRET)
         .base_url(format!("{}/proxy/v2/", server.url()))
-        .http_client(reqwest::Client::new())
+        .http_client(PortOne::http_client_builder().unwrap().build().unwrap())
         .build()
         .unwrap();
-    let _ = portone.payment().get_payment("a b", None).await;
+    let _ = portone.payment().get_payment("a b").await;
     let request = &server.requests()[0];
     assert_eq!(request.target, "/proxy/v2/payments/a%20b");
     assert!(
@@ -419,7 +429,7 @@ async fn gets_are_retried_on_retryable_statuses() {
     ]);
     let server = RawServer::start(responder).await;
     let portone = builder(&server).retry(fast_retry()).build().unwrap();
-    portone.payment().get_payment("p", None).await.unwrap();
+    portone.payment().get_payment("p").await.unwrap();
     assert_eq!(count.load(Ordering::SeqCst), 3);
 }
 
@@ -431,14 +441,14 @@ async fn retries_stop_after_max_attempts_and_not_on_other_statuses() {
         .retry(fast_retry().max_attempts(2))
         .build()
         .unwrap();
-    let err = portone.payment().get_payment("p", None).await.unwrap_err();
+    let err = portone.payment().get_payment("p").await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(count.load(Ordering::SeqCst), 2);
 
     let (count, responder) = counting(vec![RawResponse::json(500, "")]);
     let server = RawServer::start(responder).await;
     let portone = builder(&server).retry(fast_retry()).build().unwrap();
-    let _ = portone.payment().get_payment("p", None).await;
+    let _ = portone.payment().get_payment("p").await;
     assert_eq!(count.load(Ordering::SeqCst), 1, "500 is not retried");
 }
 
@@ -473,7 +483,7 @@ async fn retry_after_is_honoured() {
     let server = RawServer::start(responder).await;
     let portone = builder(&server).retry(fast_retry()).build().unwrap();
     let start = Instant::now();
-    portone.payment().get_payment("p", None).await.unwrap();
+    portone.payment().get_payment("p").await.unwrap();
     assert!(
         start.elapsed() >= Duration::from_millis(950),
         "{:?}",
@@ -487,7 +497,7 @@ async fn retry_after_is_honoured() {
     ]);
     let server = RawServer::start(responder).await;
     let portone = builder(&server).retry(fast_retry()).build().unwrap();
-    let _ = portone.payment().get_payment("p", None).await;
+    let _ = portone.payment().get_payment("p").await;
     assert_eq!(count.load(Ordering::SeqCst), 1);
 }
 
@@ -543,7 +553,7 @@ fn operation_futures_are_send_and_outlive_the_group() {
     fn is_send<T: Send>(_: &T) {}
     let portone = PortOne::builder().api_secret(SECRET).build().unwrap();
     // The future borrows only the client, not the temporary group value.
-    let future = portone.payment().get_payment("p", None);
+    let future = portone.payment().get_payment("p");
     is_send(&future);
     drop(future);
 }

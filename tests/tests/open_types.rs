@@ -2,6 +2,7 @@
 //! types: each case decodes to its own variant and round-trips, unknown tags and values are
 //! kept, and a known tag with a malformed payload is an error.
 
+use portone_gen::types::{GetPaymentError, Payment, PaymentStatus};
 use portone_openapi::sample::{Fields, Sampler};
 use portone_tests::{ENUMS, UNIONS, normalized, spec};
 use serde_json::{Value, json};
@@ -158,7 +159,6 @@ fn every_enum_value_round_trips_and_unknown_values_are_kept() {
 
 #[test]
 fn documented_misdecodings_are_fixed() {
-    use portone_gen::types::{GetPaymentError, Payment, PaymentStatus};
     let e: GetPaymentError =
         serde_json::from_str(r#"{"type":"PAYMENT_NOT_FOUND","message":"없음"}"#).unwrap();
     assert!(matches!(e, GetPaymentError::PaymentNotFound(_)), "{e:?}");
@@ -175,7 +175,9 @@ fn documented_misdecodings_are_fixed() {
     assert!(matches!(p, Payment::VirtualAccountIssued(_)), "{p:?}");
 
     let s: PaymentStatus = serde_json::from_str("\"REFUNDED\"").unwrap();
-    assert_eq!(s, PaymentStatus::Unrecognized("REFUNDED".into()));
+    assert!(s.is_unrecognized());
+    assert_eq!(s.as_str(), "REFUNDED");
+    assert_eq!(s, PaymentStatus::from("REFUNDED"));
     assert_eq!(
         "PAID".parse::<PaymentStatus>().unwrap(),
         PaymentStatus::Paid
@@ -202,20 +204,93 @@ fn enums_with_an_unknown_value_keep_it_apart_from_the_catch_all() {
 }
 
 #[test]
-fn constructors_take_the_required_fields_in_spec_order() {
+fn request_types_are_built_with_new_and_setters() {
     use portone_gen::types::{
-        BillingKeyPaymentInput, CancelPaymentBody, Currency, PaymentAmountInput,
+        BillingKeyPaymentInput, BillingKeyPaymentInputRequired, CancelPaymentBody, Currency,
+        GetPaymentsBody, PageInput, PaymentAmountInput,
     };
-    let cancel = CancelPaymentBody::new("고객 요청");
+    // One required field: positional; optional ones by setter.
+    let cancel = CancelPaymentBody::new("고객 요청").amount(1000);
     assert_eq!(
         serde_json::to_value(&cancel).unwrap(),
-        json!({"reason": "고객 요청"})
+        json!({"reason": "고객 요청", "amount": 1000})
     );
-    let mut pay =
-        BillingKeyPaymentInput::new("bk-1", "주문", PaymentAmountInput::new(1000), Currency::Krw);
-    pay.store_id = Some("store-1".into());
+    // Two or more: named.
+    let pay = BillingKeyPaymentInput::new(BillingKeyPaymentInputRequired {
+        order_name: "주문",
+        billing_key: "bk-1",
+        amount: PaymentAmountInput::new(1000),
+        currency: Currency::Krw,
+    })
+    .store_id("store-1")
+    .currency("USD");
     assert_eq!(
         serde_json::to_value(&pay).unwrap(),
-        json!({"billingKey": "bk-1", "orderName": "주문", "amount": {"total": 1000}, "currency": "KRW", "storeId": "store-1"})
+        json!({"billingKey": "bk-1", "orderName": "주문", "amount": {"total": 1000}, "currency": "USD", "storeId": "store-1"})
     );
+    // None required: `new()`, the same as `default()`.
+    let list = GetPaymentsBody::new().page(PageInput::new().number(2).size(50));
+    assert_eq!(
+        serde_json::to_value(&list).unwrap(),
+        json!({"page": {"number": 2, "size": 50}})
+    );
+    assert_eq!(GetPaymentsBody::new(), GetPaymentsBody::default());
+}
+
+#[test]
+fn union_accessors_read_what_every_case_has_even_from_an_unknown_case() {
+    let spec = spec();
+    let mut sampler = Sampler::new(&spec.json, 3, Fields::Required);
+    for tag in portone_gen::types::Payment::TAGS {
+        let json = sampler.union_case("Payment", tag).unwrap();
+        let payment: Payment = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(payment.id(), json["id"].as_str(), "{tag}");
+        assert_eq!(payment.store_id(), json["storeId"].as_str(), "{tag}");
+        assert_eq!(payment.order_name(), json["orderName"].as_str(), "{tag}");
+        let amount = payment.amount().expect("every payment has an amount");
+        assert_eq!(
+            serde_json::to_value(&*amount).unwrap(),
+            json["amount"],
+            "{tag}"
+        );
+    }
+    // A status PortOne adds later still yields what it shares with the known ones.
+    let future: Payment = serde_json::from_value(json!({
+        "status": "REFUNDED",
+        "id": "order-9",
+        "amount": {"total": 100, "taxFree": 0, "discount": 0, "paid": 100, "cancelled": 0, "cancelledTaxFree": 0},
+        "orderName": 42,
+    }))
+    .unwrap();
+    assert!(future.is_unrecognized());
+    assert_eq!(future.tag(), "REFUNDED");
+    assert_eq!(future.id(), Some("order-9"));
+    assert_eq!(future.amount().map(|a| a.total), Some(100));
+    assert_eq!(future.store_id(), None, "absent");
+    assert_eq!(future.order_name(), None, "not a string");
+}
+
+#[test]
+#[allow(deprecated)]
+fn unknown_payloads_are_opaque_and_kept_whole() {
+    let json = json!({"type": "SOMETHING_NEW", "message": "x", "extra": [1]});
+    let e: GetPaymentError = serde_json::from_value(json.clone()).unwrap();
+    let GetPaymentError::Unrecognized(unknown) = &e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(unknown.tag(), "SOMETHING_NEW");
+    assert_eq!(unknown.as_str(), "SOMETHING_NEW");
+    assert_eq!(unknown.as_json(), &json);
+    assert_eq!(serde_json::to_value(&e).unwrap(), json);
+    // The forward-compatible way to match a case this SDK may learn later.
+    let described = match &e {
+        GetPaymentError::PaymentNotFound(_) => "not found",
+        other if other.tag() == "SOMETHING_NEW" => "the new case",
+        _ => "another case",
+    };
+    assert_eq!(described, "the new case");
+    let PaymentStatus::Unrecognized(value) = PaymentStatus::from("REFUNDED") else {
+        panic!("REFUNDED is not a known status")
+    };
+    assert_eq!(value.as_str(), "REFUNDED");
 }

@@ -34,13 +34,13 @@ async fn secrets_never_appear_in_debug_display_logs_or_spans() {
 
     let tokens = TokenServer::new(3600);
     let (server, bearer) = TokenServer::start_with_bearer_client(&tokens).await;
-    let _ = bearer.payment().get_payment("p", None).await;
+    let _ = bearer.payment().get_payment("p").await;
     let plain = PortOne::builder()
         .api_secret(SECRET)
         .base_url(server.url())
         .build()
         .unwrap();
-    let err = plain.payment().get_payment("p", None).await.unwrap_err();
+    let err = plain.payment().get_payment("p").await.unwrap_err();
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(logs.contains("portone.request"), "{logs}");

@@ -7,10 +7,13 @@ use proc_macro2::TokenStream;
 use progenitor_impl::{
     GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl,
 };
-use quote::{format_ident, quote};
+use quote::quote;
 use syn::visit_mut::VisitMut;
 
-use crate::{ApiModel, Normalized, StringEnum, Union};
+use crate::{ApiModel, Normalized};
+
+mod structs;
+mod unions;
 
 /// The generated sources of `portone-gen`.
 #[derive(Clone)]
@@ -71,10 +74,12 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, String> {
     let client = generator
         .generate_tokens(&openapi)
         .map_err(|e| format!("progenitor failed: {e}"))?;
-    let client = parse(client, "progenitor")?;
+    let mut client = parse(client, "progenitor")?;
     check_methods(&client, model)?;
-    let mut open_types = open_types(model);
-    open_types.extend(constructors(&client, normalized));
+    let fields = structs::fields(&client);
+    let mut open_types = unions::open_types(model, &fields);
+    open_types.extend(structs::struct_api(&fields, normalized)?);
+    structs::mark_non_exhaustive(&mut client);
     Ok(Generated {
         client,
         open_types: parse(open_types, "open types")?,
@@ -118,57 +123,6 @@ fn check_methods(file: &syn::File, model: &ApiModel) -> Result<(), String> {
         ));
     }
     Ok(())
-}
-
-fn doc_attr(doc: Option<&str>) -> TokenStream {
-    match doc {
-        Some(text) => quote!(#[doc = #text]),
-        None => quote!(),
-    }
-}
-
-fn open_types(model: &ApiModel) -> TokenStream {
-    let enums = model.enums.iter().map(open_enum);
-    let unions = model.unions.iter().map(open_union);
-    quote! {
-        #(#enums)*
-        #(#unions)*
-    }
-}
-
-fn open_enum(e: &StringEnum) -> TokenStream {
-    let name = format_ident!("{}", e.rust_name);
-    let doc = doc_attr(e.doc.as_deref());
-    let variants = e.values.iter().map(|v| {
-        let variant = format_ident!("{}", v.variant);
-        let value = &v.value;
-        quote!(#variant = #value)
-    });
-    quote! {
-        crate::open_enum! {
-            #doc
-            #name { #(#variants),* }
-        }
-    }
-}
-
-fn open_union(u: &Union) -> TokenStream {
-    let name = format_ident!("{}", u.rust_name);
-    let doc = doc_attr(u.doc.as_deref());
-    let property = &u.property;
-    let cases = u.cases.iter().map(|c| {
-        let variant = format_ident!("{}", c.variant);
-        let member = format_ident!("{}", c.member_rust);
-        let tag = &c.tag;
-        let keep = format_ident!("{}", if c.member_keeps_tag { "keep" } else { "strip" });
-        quote!(#variant(#member) = #tag, #keep)
-    });
-    quote! {
-        crate::open_union! {
-            #doc
-            #name, tag = #property { #(#cases),* }
-        }
-    }
 }
 
 fn operation_table(model: &ApiModel) -> TokenStream {
@@ -361,138 +315,4 @@ impl VisitMut for Rewrite {
         }
         syn::visit_mut::visit_type_path_mut(self, p);
     }
-}
-
-/// `impl X { pub fn new(required fields...) -> X }` for every generated struct with a required
-/// field: request bodies have no `Default` when a field is required, and struct literals break
-/// whenever PortOne adds an optional field. Arguments follow the spec's `required` order;
-/// optional fields start empty (`None`, empty `Vec`/map).
-fn constructors(client: &syn::File, normalized: &Normalized) -> TokenStream {
-    let schemas = normalized.spec["components"]["schemas"].as_object();
-    let required_order: BTreeMap<String, Vec<String>> = schemas
-        .into_iter()
-        .flatten()
-        .filter_map(|(name, schema)| {
-            let required = schema.get("required")?.as_array()?;
-            Some((
-                crate::rust_type_name(name),
-                required
-                    .iter()
-                    .filter_map(|r| r.as_str().map(str::to_owned))
-                    .collect(),
-            ))
-        })
-        .collect();
-    let mut impls = Vec::new();
-    for item in types_module(client) {
-        let syn::Item::Struct(s) = item else { continue };
-        let syn::Fields::Named(fields) = &s.fields else {
-            continue;
-        };
-        let mut required = Vec::new();
-        let mut optional = Vec::new();
-        for field in &fields.named {
-            let ident = field.ident.clone().expect("named");
-            let wire = serde_rename(&field.attrs).unwrap_or_else(|| ident.to_string());
-            if is_optional(field) {
-                optional.push(ident);
-            } else {
-                required.push((wire, ident, field.ty.clone()));
-            }
-        }
-        if required.is_empty() {
-            continue;
-        }
-        if let Some(order) = required_order.get(&s.ident.to_string()) {
-            required.sort_by_key(|(wire, _, _)| {
-                order.iter().position(|r| r == wire).unwrap_or(usize::MAX)
-            });
-        }
-        let name = &s.ident;
-        let params = required.iter().map(|(_, ident, ty)| {
-            if is_string(ty) {
-                quote!(#ident: impl ::std::convert::Into<::std::string::String>)
-            } else {
-                quote!(#ident: #ty)
-            }
-        });
-        let inits = required.iter().map(|(_, ident, ty)| {
-            if is_string(ty) {
-                quote!(#ident: #ident.into())
-            } else {
-                quote!(#ident)
-            }
-        });
-        let doc = format!(
-            "A `{name}` from its required fields; the optional ones start empty (`None`, empty \
-             lists and maps) and can be set afterwards."
-        );
-        impls.push(quote! {
-            impl #name {
-                #[doc = #doc]
-                #[allow(clippy::too_many_arguments)]
-                pub fn new(#(#params),*) -> Self {
-                    Self {
-                        #(#inits,)*
-                        #(#optional: ::std::default::Default::default(),)*
-                    }
-                }
-            }
-        });
-    }
-    quote!(#(#impls)*)
-}
-
-/// The items of progenitor's `pub mod types`.
-fn types_module(client: &syn::File) -> &[syn::Item] {
-    client
-        .items
-        .iter()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "types" => {
-                m.content.as_ref().map(|(_, items)| items.as_slice())
-            }
-            _ => None,
-        })
-        .unwrap_or_default()
-}
-
-/// A field serde fills when it is absent: `Option<_>`, or one marked `#[serde(default)]`.
-fn is_optional(field: &syn::Field) -> bool {
-    let is_option = matches!(&field.ty, syn::Type::Path(p)
-        if p.path.segments.last().is_some_and(|s| s.ident == "Option"));
-    is_option || serde_args(&field.attrs).iter().any(|arg| arg == "default")
-}
-
-fn is_string(ty: &syn::Type) -> bool {
-    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "String"))
-}
-
-/// The `rename = "..."` of a field's `#[serde(...)]`.
-fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
-    serde_args(attrs).iter().find_map(|arg| {
-        let value = arg
-            .strip_prefix("rename")?
-            .trim_start()
-            .strip_prefix('=')?
-            .trim();
-        Some(value.trim_matches('"').to_owned())
-    })
-}
-
-/// The comma-separated arguments of `#[serde(...)]` attributes, as text.
-fn serde_args(attrs: &[syn::Attribute]) -> Vec<String> {
-    let mut out = Vec::new();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let Ok(list) = attr.meta.require_list() else {
-            continue;
-        };
-        let parsed = list.parse_args_with(
-            syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
-        );
-        for meta in parsed.into_iter().flatten() {
-            out.push(quote!(#meta).to_string());
-        }
-    }
-    out
 }

@@ -1,0 +1,396 @@
+//! The construction convention of every generated struct, so that code written against one spec
+//! keeps compiling when PortOne adds optional fields:
+//!
+//! - every struct is `#[non_exhaustive]`: no struct literal, no exhaustive destructuring outside
+//!   `portone-gen` (fields stay public to read and assign);
+//! - `X::new(...)` takes the required fields: none -> `new()`; one -> `new(value)`; two or more ->
+//!   `new(XRequired { a: .., b: .. })`, a plain struct that names each of them at the call site
+//!   (a swap cannot compile silently, and their order in the spec does not matter);
+//! - a chainable setter per field (`.amount(1000)`), taking `impl Into<T>` (an `Option<T>` field
+//!   takes `T`), on the structs requests use (bodies, parameters and everything in them); a
+//!   response is read by field, and a setter there could shadow a trait method (`items()` of
+//!   a listing).
+//!
+//! Optional fields start empty (`None`, empty lists and maps).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::visit_mut::VisitMut;
+
+use crate::Normalized;
+
+/// A named field of a generated struct.
+#[derive(Clone)]
+pub(crate) struct Field {
+    /// Rust name.
+    pub ident: syn::Ident,
+    /// JSON name.
+    pub wire: String,
+    /// Rust type as generated.
+    pub ty: syn::Type,
+    /// `T` of an `Option<T>` field.
+    pub option_of: Option<syn::Type>,
+    /// Whether serde fills it when absent (`Option<_>` or `#[serde(default)]`).
+    pub optional: bool,
+}
+
+impl Field {
+    /// The type without its `Option`.
+    pub fn base(&self) -> &syn::Type {
+        self.option_of.as_ref().unwrap_or(&self.ty)
+    }
+}
+
+/// The named fields of every struct of progenitor's `types` module, by Rust type name.
+pub(crate) fn fields(client: &syn::File) -> BTreeMap<String, Vec<Field>> {
+    let mut out = BTreeMap::new();
+    for item in types_module(client) {
+        let syn::Item::Struct(s) = item else { continue };
+        let syn::Fields::Named(named) = &s.fields else {
+            continue;
+        };
+        let fields = named
+            .named
+            .iter()
+            .map(|field| {
+                let ident = field.ident.clone().expect("named");
+                let args = serde_args(&field.attrs);
+                let option_of = option_of(&field.ty).cloned();
+                Field {
+                    wire: serde_rename(&args).unwrap_or_else(|| ident.to_string()),
+                    optional: option_of.is_some() || args.iter().any(|a| a == "default"),
+                    ident,
+                    ty: field.ty.clone(),
+                    option_of,
+                }
+            })
+            .collect();
+        out.insert(s.ident.to_string(), fields);
+    }
+    out
+}
+
+/// Marks every struct with named fields of the `types` module `#[non_exhaustive]`.
+pub(crate) fn mark_non_exhaustive(client: &mut syn::File) {
+    struct Mark;
+    impl VisitMut for Mark {
+        fn visit_item_struct_mut(&mut self, s: &mut syn::ItemStruct) {
+            if matches!(s.fields, syn::Fields::Named(_)) {
+                s.attrs.push(syn::parse_quote!(#[non_exhaustive]));
+            }
+        }
+    }
+    for item in &mut client.items {
+        if let syn::Item::Mod(m) = item
+            && m.ident == "types"
+            && let Some((_, items)) = &mut m.content
+        {
+            for item in items {
+                Mark.visit_item_mut(item);
+            }
+        }
+    }
+}
+
+/// `new`, the `...Required` structs and the setters of every struct (see the module docs).
+pub(crate) fn struct_api(
+    fields: &BTreeMap<String, Vec<Field>>,
+    normalized: &Normalized,
+) -> Result<TokenStream, String> {
+    check_names(fields)?;
+    let required_order = required_order(normalized);
+    let request_structs = request_structs(fields, normalized);
+    let mut items = Vec::new();
+    for (name, fields) in fields {
+        let ident = format_ident!("{name}");
+        let mut required: Vec<&Field> = fields.iter().filter(|f| !f.optional).collect();
+        if let Some(order) = required_order.get(name) {
+            required.sort_by_key(|f| {
+                order
+                    .iter()
+                    .position(|r| *r == f.wire)
+                    .unwrap_or(usize::MAX)
+            });
+        }
+        let (constructor, required_struct) = constructor(name, &required, fields)?;
+        let setters = fields
+            .iter()
+            .filter(|_| request_structs.contains(name.as_str()))
+            .map(setter);
+        items.push(quote! {
+            #required_struct
+
+            impl #ident {
+                #constructor
+                #(#setters)*
+            }
+        });
+    }
+    Ok(quote!(#(#items)*))
+}
+
+/// `new` for `name`, and the `...Required` struct it takes when there are two or more required
+/// fields.
+fn constructor(
+    name: &str,
+    required: &[&Field],
+    fields: &[Field],
+) -> Result<(TokenStream, TokenStream), String> {
+    let inits_optional = fields.iter().filter(|f| f.optional).map(|f| {
+        let ident = &f.ident;
+        quote!(#ident: ::std::default::Default::default())
+    });
+    match required {
+        [] => {
+            let doc = format!(
+                "An empty `{name}`: every field is optional and starts empty; set them with the \
+                 setters."
+            );
+            Ok((
+                quote! {
+                    #[doc = #doc]
+                    pub fn new() -> Self {
+                        Self { #(#inits_optional,)* }
+                    }
+                },
+                quote!(),
+            ))
+        }
+        [field] => {
+            let ident = &field.ident;
+            let (param, init) = if is_string(&field.ty) {
+                (
+                    quote!(#ident: impl ::std::convert::Into<::std::string::String>),
+                    quote!(#ident.into()),
+                )
+            } else {
+                let ty = &field.ty;
+                (quote!(#ident: #ty), quote!(#ident))
+            };
+            let doc = format!(
+                "A `{name}` from its required field `{}`; the optional fields start empty and \
+                 are set with the setters.",
+                field.wire
+            );
+            Ok((
+                quote! {
+                    #[doc = #doc]
+                    pub fn new(#param) -> Self {
+                        Self { #ident: #init, #(#inits_optional,)* }
+                    }
+                },
+                quote!(),
+            ))
+        }
+        several => {
+            let required_ident = format_ident!("{name}Required");
+            let has_str = several.iter().any(|f| is_string(&f.ty));
+            let generics = if has_str { quote!(<'a>) } else { quote!() };
+            let decls = several.iter().map(|f| {
+                let ident = &f.ident;
+                let doc = format!("`{}`", f.wire);
+                let ty = if is_string(&f.ty) {
+                    quote!(&'a str)
+                } else {
+                    let ty = &f.ty;
+                    quote!(#ty)
+                };
+                quote!(#[doc = #doc] pub #ident: #ty)
+            });
+            let inits = several.iter().map(|f| {
+                let ident = &f.ident;
+                if is_string(&f.ty) {
+                    quote!(#ident: ::std::borrow::ToOwned::to_owned(required.#ident))
+                } else {
+                    quote!(#ident: required.#ident)
+                }
+            });
+            let names: Vec<String> = several.iter().map(|f| format!("`{}`", f.wire)).collect();
+            let struct_doc = format!(
+                "The required fields of [`{name}`], named at the call site: \
+                 `{name}::new({name}Required {{ .. }})`."
+            );
+            let doc = format!(
+                "A `{name}` from its required fields ({}); the optional fields start empty and \
+                 are set with the setters.",
+                names.join(", ")
+            );
+            let lifetime = if has_str { quote!(<'_>) } else { quote!() };
+            Ok((
+                quote! {
+                    #[doc = #doc]
+                    pub fn new(required: #required_ident #lifetime) -> Self {
+                        Self { #(#inits,)* #(#inits_optional,)* }
+                    }
+                },
+                quote! {
+                    #[doc = #struct_doc]
+                    #[derive(Clone, Debug)]
+                    pub struct #required_ident #generics {
+                        #(#decls,)*
+                    }
+                },
+            ))
+        }
+    }
+}
+
+/// The chainable setter of a field.
+fn setter(field: &Field) -> TokenStream {
+    let ident = &field.ident;
+    let doc = format!("Sets `{}`.", field.wire);
+    match &field.option_of {
+        Some(inner) => quote! {
+            #[doc = #doc]
+            pub fn #ident(mut self, value: impl ::std::convert::Into<#inner>) -> Self {
+                self.#ident = ::std::option::Option::Some(value.into());
+                self
+            }
+        },
+        None => {
+            let ty = &field.ty;
+            quote! {
+                #[doc = #doc]
+                pub fn #ident(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                    self.#ident = value.into();
+                    self
+                }
+            }
+        }
+    }
+}
+
+/// The structs requests use: those of the request schemas and every struct their fields name
+/// (typify's inline types included).
+fn request_structs<'f>(
+    fields: &'f BTreeMap<String, Vec<Field>>,
+    normalized: &Normalized,
+) -> BTreeSet<&'f str> {
+    let mut pending: Vec<&str> = normalized
+        .request_schemas()
+        .iter()
+        .filter_map(|schema| fields.get_key_value(&crate::rust_type_name(schema)))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    let mut found = BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if !found.insert(name) {
+            continue;
+        }
+        for field in &fields[name] {
+            let ty = &field.ty;
+            let text = quote!(#ty).to_string();
+            for word in text.split(|c: char| !c.is_alphanumeric() && c != '_') {
+                if let Some((name, _)) = fields.get_key_value(word) {
+                    pending.push(name);
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The spec's `required` order of each schema, by Rust type name.
+fn required_order(normalized: &Normalized) -> BTreeMap<String, Vec<String>> {
+    normalized.spec["components"]["schemas"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, schema)| {
+            let required = schema.get("required")?.as_array()?;
+            Some((
+                crate::rust_type_name(name),
+                required
+                    .iter()
+                    .filter_map(|r| r.as_str().map(str::to_owned))
+                    .collect(),
+            ))
+        })
+        .collect()
+}
+
+/// Names the generated API needs must be free: no field called `new`, no type called like a
+/// `...Required` struct.
+fn check_names(fields: &BTreeMap<String, Vec<Field>>) -> Result<(), String> {
+    for (name, struct_fields) in fields {
+        if let Some(field) = struct_fields.iter().find(|f| f.ident == "new") {
+            return Err(format!(
+                "types::{name}: field `{}` would clash with the generated `{name}::new`",
+                field.wire
+            ));
+        }
+        let required = struct_fields.iter().filter(|f| !f.optional).count();
+        let required_name = format!("{name}Required");
+        if required >= 2 && fields.contains_key(&required_name) {
+            return Err(format!(
+                "types::{required_name} exists, so `{name}::new` cannot take a `{required_name}`"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The items of progenitor's `pub mod types`.
+pub(crate) fn types_module(client: &syn::File) -> &[syn::Item] {
+    client
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => {
+                m.content.as_ref().map(|(_, items)| items.as_slice())
+            }
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// `T` of `Option<T>`.
+fn option_of(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) => Some(inner),
+        _ => None,
+    }
+}
+
+pub(crate) fn is_string(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "String"))
+}
+
+/// The `rename = "..."` among a field's serde arguments.
+fn serde_rename(args: &[String]) -> Option<String> {
+    args.iter().find_map(|arg| {
+        let value = arg
+            .strip_prefix("rename")?
+            .trim_start()
+            .strip_prefix('=')?
+            .trim();
+        Some(value.trim_matches('"').to_owned())
+    })
+}
+
+/// The comma-separated arguments of `#[serde(...)]` attributes, as text.
+fn serde_args(attrs: &[syn::Attribute]) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let Ok(list) = attr.meta.require_list() else {
+            continue;
+        };
+        let parsed = list.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+        );
+        for meta in parsed.into_iter().flatten() {
+            out.push(quote!(#meta).to_string());
+        }
+    }
+    out
+}

@@ -1,0 +1,200 @@
+//! Open enums and unions (`open_enum!` / `open_union!` of `portone-gen`), and the accessors of
+//! the properties every case of a union shares.
+//!
+//! Accessor return types, by the property's Rust type `T` (optional in some case or not):
+//!
+//! | `T` | accessor returns |
+//! |---|---|
+//! | `String` | `Option<&str>` |
+//! | `i32`, `i64`, `f64`, `bool`, `Timestamp` | `Option<T>` |
+//! | anything else | `Option<Cow<'_, T>>` (borrowed from a known case) |
+//!
+//! A known case answers with its field (`None` only where the field is optional and absent); an
+//! `Unrecognized` case reads the property from the JSON object it keeps, `None` when the property
+//! is absent or does not decode as `T`.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::structs::{Field, is_string};
+use crate::{ApiModel, StringEnum, Union};
+
+/// Methods of every open union, which a shared property must not shadow.
+const UNION_METHODS: &[&str] = &["tag", "is_unrecognized"];
+
+/// Copy types returned by value.
+const BY_VALUE: &[&str] = &["i32", "i64", "u32", "u64", "f64", "bool", "Timestamp"];
+
+pub(crate) fn open_types(model: &ApiModel, fields: &BTreeMap<String, Vec<Field>>) -> TokenStream {
+    let enums = model.enums.iter().map(open_enum);
+    let mut unions = Vec::new();
+    for union in &model.unions {
+        unions.push(open_union(union));
+        unions.push(accessors(union, fields));
+    }
+    quote! {
+        #(#enums)*
+        #(#unions)*
+    }
+}
+
+fn doc_attr(doc: Option<&str>) -> TokenStream {
+    match doc {
+        Some(text) => quote!(#[doc = #text]),
+        None => quote!(),
+    }
+}
+
+fn open_enum(e: &StringEnum) -> TokenStream {
+    let name = format_ident!("{}", e.rust_name);
+    let doc = doc_attr(e.doc.as_deref());
+    let variants = e.values.iter().map(|v| {
+        let variant = format_ident!("{}", v.variant);
+        let value = &v.value;
+        quote!(#variant = #value)
+    });
+    quote! {
+        crate::open_enum! {
+            #doc
+            #name { #(#variants),* }
+        }
+    }
+}
+
+fn open_union(u: &Union) -> TokenStream {
+    let name = format_ident!("{}", u.rust_name);
+    let doc = doc_attr(u.doc.as_deref());
+    let property = &u.property;
+    let cases = u.cases.iter().map(|c| {
+        let variant = format_ident!("{}", c.variant);
+        let member = format_ident!("{}", c.member_rust);
+        let tag = &c.tag;
+        let keep = format_ident!("{}", if c.member_keeps_tag { "keep" } else { "strip" });
+        quote!(#variant(#member) = #tag, #keep)
+    });
+    quote! {
+        crate::open_union! {
+            #doc
+            #name, tag = #property { #(#cases),* }
+        }
+    }
+}
+
+/// One accessor per property that every case's member has, with the same Rust type (ignoring
+/// `Option`).
+fn accessors(u: &Union, fields: &BTreeMap<String, Vec<Field>>) -> TokenStream {
+    // A member without properties is a map newtype (no named fields): then no property is
+    // shared by every case.
+    let no_fields = Vec::new();
+    let members: Vec<&Vec<Field>> = u
+        .cases
+        .iter()
+        .map(|c| fields.get(&c.member_rust).unwrap_or(&no_fields))
+        .collect();
+    let Some((first, rest)) = members.split_first() else {
+        return quote!();
+    };
+    let mut methods = Vec::new();
+    for field in first.iter() {
+        if field.wire == u.property || UNION_METHODS.contains(&field.ident.to_string().as_str()) {
+            continue;
+        }
+        let base = field.base();
+        let in_every_case = rest.iter().all(|member| {
+            member.iter().any(|f| {
+                f.ident == field.ident && f.wire == field.wire && same_type(f.base(), base)
+            })
+        });
+        if in_every_case {
+            methods.push(accessor(u, field, &members));
+        }
+    }
+    if methods.is_empty() {
+        return quote!();
+    }
+    let name = format_ident!("{}", u.rust_name);
+    quote! {
+        #[allow(deprecated)]
+        impl #name {
+            #(#methods)*
+        }
+    }
+}
+
+fn accessor(u: &Union, field: &Field, members: &[&Vec<Field>]) -> TokenStream {
+    let ident = &field.ident;
+    let wire = &field.wire;
+    let base = field.base();
+    let kind = Kind::of(base);
+    let ret = match kind {
+        Kind::Str => quote!(::std::option::Option<&str>),
+        Kind::Copy => quote!(::std::option::Option<#base>),
+        Kind::Cow => quote!(::std::option::Option<::std::borrow::Cow<'_, #base>>),
+    };
+    let arms = u.cases.iter().zip(members).map(|(case, member)| {
+        let variant = format_ident!("{}", case.variant);
+        let optional = member
+            .iter()
+            .find(|f| f.ident == field.ident)
+            .is_some_and(|f| f.option_of.is_some());
+        let value = match (kind, optional) {
+            (Kind::Str, false) => quote!(::std::option::Option::Some(case.#ident.as_str())),
+            (Kind::Str, true) => quote!(case.#ident.as_deref()),
+            (Kind::Copy, false) => quote!(::std::option::Option::Some(case.#ident)),
+            (Kind::Copy, true) => quote!(case.#ident),
+            (Kind::Cow, false) => {
+                quote!(::std::option::Option::Some(::std::borrow::Cow::Borrowed(&case.#ident)))
+            }
+            (Kind::Cow, true) => quote!(case.#ident.as_ref().map(::std::borrow::Cow::Borrowed)),
+        };
+        quote!(Self::#variant(case) => #value,)
+    });
+    let unknown = match kind {
+        Kind::Str => quote!(unknown.as_json().get(#wire)?.as_str()),
+        Kind::Copy => {
+            quote!(<#base as ::serde::Deserialize>::deserialize(unknown.as_json().get(#wire)?).ok())
+        }
+        Kind::Cow => quote! {
+            <#base as ::serde::Deserialize>::deserialize(unknown.as_json().get(#wire)?)
+                .ok()
+                .map(::std::borrow::Cow::Owned)
+        },
+    };
+    let doc = format!(
+        "`{wire}`, which every case has (for a case this SDK does not know, read from its JSON \
+         when present and decodable)."
+    );
+    quote! {
+        #[doc = #doc]
+        pub fn #ident(&self) -> #ret {
+            match self {
+                #(#arms)*
+                Self::Unrecognized(unknown) => #unknown,
+            }
+        }
+    }
+}
+
+fn same_type(a: &syn::Type, b: &syn::Type) -> bool {
+    quote!(#a).to_string() == quote!(#b).to_string()
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Str,
+    Copy,
+    Cow,
+}
+
+impl Kind {
+    fn of(ty: &syn::Type) -> Kind {
+        if is_string(ty) {
+            return Kind::Str;
+        }
+        let by_value = matches!(ty, syn::Type::Path(p)
+            if p.path.segments.last().is_some_and(|s| BY_VALUE.contains(&s.ident.to_string().as_str())));
+        if by_value { Kind::Copy } else { Kind::Cow }
+    }
+}

@@ -1,0 +1,344 @@
+//! The request builder of every operation (`GetPaymentRequest`, ...) and the group method that
+//! starts it.
+//!
+//! The method takes what the operation requires (path parameters, required query parameters,
+//! the body); every optional parameter is a setter, so an optional parameter PortOne adds later
+//! is one more setter, never a changed signature. `storeId` is not a parameter of its own: the
+//! builder's `store_id(..)` sets the call's store, which the pipeline fills in wherever the
+//! operation has a `storeId` (query or body) the caller left unset. Every builder also has
+//! `timeout`, `attempt_timeout` and `retry`, is awaited directly (`IntoFuture`) and has `send()`.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use portone_openapi::{Operation, SuccessBody};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::Signature;
+
+/// What one parameter of the generated method becomes in the builder.
+pub(crate) enum Kind {
+    /// A path parameter or a required query parameter: an argument of the group method.
+    Required {
+        /// Type of the argument and of the builder field (`&'a str`, `T`, `i64`).
+        ty: TokenStream,
+        /// How the field is passed to the generated method.
+        pass: TokenStream,
+        /// An owned copy of the field (for a stream), and its type.
+        owned: (TokenStream, TokenStream),
+        /// The field from that owned copy.
+        from_owned: TokenStream,
+    },
+    /// The request body: `&'a T`.
+    Body(syn::Type),
+    /// The optional `storeId` query parameter: set through `store_id(..)`.
+    StoreId,
+    /// An optional parameter: a setter and an `Option` field.
+    Optional {
+        /// Type of the field inside the `Option`.
+        inner: TokenStream,
+        /// How the field is passed.
+        pass: TokenStream,
+    },
+}
+
+/// One parameter of an operation's generated method.
+pub(crate) struct Param {
+    pub ident: syn::Ident,
+    /// Wire name (`paymentId`), or `body`.
+    pub wire: String,
+    pub kind: Kind,
+}
+
+/// An operation as the facade offers it.
+pub(crate) struct Request<'a> {
+    pub op: &'a Operation,
+    pub params: Vec<Param>,
+    pub ok: syn::Type,
+    pub err: syn::Type,
+    /// Whether `store_id(..)` applies (a `storeId` query parameter or body field).
+    pub has_store_id: bool,
+}
+
+impl<'a> Request<'a> {
+    pub fn new(op: &'a Operation, signature: &Signature) -> Result<Request<'a>, String> {
+        let mut params = Vec::new();
+        for (ident, ty) in &signature.params {
+            let name = ident.to_string();
+            let wire = if name == "body" {
+                "body".to_owned()
+            } else {
+                op.path_params
+                    .iter()
+                    .chain(op.query_params.iter().map(|q| &q.name))
+                    .find(|w| w.to_snake_case() == name)
+                    .cloned()
+                    .ok_or_else(|| format!("{}: no spec parameter for `{name}`", op.id))?
+            };
+            let kind = kind(&name, &wire, ty).ok_or_else(|| {
+                format!(
+                    "{}: parameter `{name}` has a type the facade does not know: {}",
+                    op.id,
+                    quote!(#ty)
+                )
+            })?;
+            params.push(Param {
+                ident: ident.clone(),
+                wire,
+                kind,
+            });
+        }
+        let has_store_id =
+            op.has_store_id_query() || op.body.as_ref().is_some_and(|b| b.has_store_id);
+        Ok(Request {
+            op,
+            params,
+            ok: signature.ok.clone(),
+            err: signature.err.clone(),
+            has_store_id,
+        })
+    }
+
+    pub fn ident(&self) -> syn::Ident {
+        format_ident!("{}Request", self.op.rust_name.to_upper_camel_case())
+    }
+
+    /// The arguments of the group method (required parameters, then the body).
+    pub fn arguments(&self) -> impl Iterator<Item = &Param> {
+        self.params
+            .iter()
+            .filter(|p| matches!(p.kind, Kind::Required { .. } | Kind::Body(_)))
+    }
+
+    pub fn body(&self) -> Option<&syn::Type> {
+        self.params.iter().find_map(|p| match &p.kind {
+            Kind::Body(ty) => Some(ty),
+            _ => None,
+        })
+    }
+
+    /// The group method: `portone.payment().get_payment("id")`.
+    pub fn group_method(&self, doc: &str) -> TokenStream {
+        let name = format_ident!("{}", self.op.rust_name);
+        let request = self.ident();
+        let decls = self.arguments().map(|p| {
+            let ident = &p.ident;
+            match &p.kind {
+                Kind::Required { ty, .. } => quote!(#ident: #ty),
+                Kind::Body(ty) => quote!(#ident: &'a #ty),
+                _ => unreachable!("arguments are required parameters and the body"),
+            }
+        });
+        let inits = self.params.iter().filter_map(|p| {
+            let ident = &p.ident;
+            match &p.kind {
+                Kind::Required { .. } | Kind::Body(_) => Some(quote!(#ident)),
+                Kind::Optional { .. } => Some(quote!(#ident: ::std::option::Option::None)),
+                Kind::StoreId => None,
+            }
+        });
+        quote! {
+            #[doc = #doc]
+            pub fn #name(self, #(#decls),*) -> #request<'a> {
+                #request {
+                    portone: self.portone,
+                    #(#inits,)*
+                    options: ::std::default::Default::default(),
+                }
+            }
+        }
+    }
+
+    /// The builder: struct, setters, `send`, `IntoFuture`.
+    pub fn builder(&self) -> TokenStream {
+        let op = self.op;
+        let request = self.ident();
+        let ok = &self.ok;
+        let err = &self.err;
+        let method = format_ident!("{}", op.rust_name);
+        let fields = self.params.iter().filter_map(|p| {
+            let ident = &p.ident;
+            match &p.kind {
+                Kind::Required { ty, .. } => Some(quote!(#ident: #ty)),
+                Kind::Body(ty) => Some(quote!(#ident: &'a #ty)),
+                Kind::Optional { inner, .. } => Some(quote!(#ident: ::std::option::Option<#inner>)),
+                Kind::StoreId => None,
+            }
+        });
+        let setters = self.params.iter().filter_map(|p| {
+            let Kind::Optional { inner, .. } = &p.kind else {
+                return None;
+            };
+            let ident = &p.ident;
+            let doc = format!("Sets the optional query parameter `{}`.", p.wire);
+            Some(quote! {
+                #[doc = #doc]
+                pub fn #ident(mut self, value: impl ::std::convert::Into<#inner>) -> Self {
+                    self.#ident = ::std::option::Option::Some(value.into());
+                    self
+                }
+            })
+        });
+        let store_id = self.has_store_id.then(|| {
+            quote! {
+                /// The `storeId` of this call, instead of the client's default
+                /// ([`Builder::store_id`](crate::Builder::store_id)); a `storeId` the body sets
+                /// itself wins.
+                pub fn store_id(mut self, store_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.options.store_id = ::std::option::Option::Some(store_id.into());
+                    self
+                }
+            }
+        });
+        let args = self.params.iter().map(|p| match &p.kind {
+            Kind::Required { pass, .. } | Kind::Optional { pass, .. } => pass.clone(),
+            Kind::Body(_) => {
+                let ident = &p.ident;
+                quote!(self.#ident)
+            }
+            Kind::StoreId => quote!(::std::option::Option::None),
+        });
+        let runner = match op.success {
+            SuccessBody::Json(_) => quote!(run),
+            _ => quote!(run_raw),
+        };
+        let doc = format!(
+            "A `{}` call (`{} {}`): set what is optional, then `.await` it (or [`send`](Self::send)).",
+            op.id,
+            op.method.as_str(),
+            op.path
+        );
+        quote! {
+            #[doc = #doc]
+            #[derive(Clone, Debug)]
+            #[must_use = "a request does nothing until it is awaited"]
+            pub struct #request<'a> {
+                portone: &'a crate::PortOne,
+                #(#fields,)*
+                options: crate::call::CallOptions,
+            }
+
+            impl<'a> #request<'a> {
+                #(#setters)*
+                #store_id
+
+                /// The longest this call may take, retries and their waits included (default:
+                /// the client's, [`Builder::timeout`](crate::Builder::timeout)).
+                pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                    self.options.timeout = ::std::option::Option::Some(timeout);
+                    self
+                }
+
+                /// The longest one attempt may take, response body included (default: the
+                /// client's, [`Builder::attempt_timeout`](crate::Builder::attempt_timeout)).
+                pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                    self.options.attempt_timeout = ::std::option::Option::Some(timeout);
+                    self
+                }
+
+                /// The retry policy of this call (default: the client's,
+                /// [`Builder::retry`](crate::Builder::retry)).
+                pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+                    self.options.retry = ::std::option::Option::Some(retry);
+                    self
+                }
+
+                /// Sends the request (what `.await` on the builder does).
+                pub async fn send(self) -> crate::Result<#ok, #err> {
+                    let prepared = self.portone.prepare(&self.options).await?;
+                    crate::call::#runner(prepared.timeout, prepared.raw.#method(#(#args),*)).await
+                }
+            }
+
+            impl<'a> ::std::future::IntoFuture for #request<'a> {
+                type Output = crate::Result<#ok, #err>;
+                type IntoFuture = crate::call::CallFuture<'a, #ok, #err>;
+
+                fn into_future(self) -> Self::IntoFuture {
+                    ::std::boxed::Box::pin(self.send())
+                }
+            }
+        }
+    }
+}
+
+/// How the facade takes a parameter of the generated method, from its (absolute-path) type.
+fn kind(name: &str, wire: &str, ty: &syn::Type) -> Option<Kind> {
+    let ident = format_ident!("{name}");
+    if name == "body" {
+        let syn::Type::Reference(r) = ty else {
+            return None;
+        };
+        return Some(Kind::Body((*r.elem).clone()));
+    }
+    if let Some(inner) = option_of(ty) {
+        if wire == "storeId" {
+            return Some(Kind::StoreId);
+        }
+        return Some(match inner {
+            syn::Type::Reference(r) if is_str(&r.elem) => Kind::Optional {
+                inner: quote!(::std::string::String),
+                pass: quote!(self.#ident.as_deref()),
+            },
+            syn::Type::Reference(r) => {
+                let elem = &r.elem;
+                Kind::Optional {
+                    inner: quote!(#elem),
+                    pass: quote!(self.#ident.as_ref()),
+                }
+            }
+            value => Kind::Optional {
+                inner: quote!(#value),
+                pass: quote!(self.#ident),
+            },
+        });
+    }
+    Some(match ty {
+        syn::Type::Reference(r) if is_str(&r.elem) => Kind::Required {
+            ty: quote!(&'a str),
+            pass: quote!(self.#ident),
+            owned: (
+                quote!(::std::borrow::ToOwned::to_owned(self.#ident)),
+                quote!(::std::string::String),
+            ),
+            from_owned: quote!(&#ident),
+        },
+        syn::Type::Reference(r) => {
+            let elem = &r.elem;
+            Kind::Required {
+                ty: quote!(#elem),
+                pass: quote!(&self.#ident),
+                owned: (
+                    quote!(::std::clone::Clone::clone(&self.#ident)),
+                    quote!(#elem),
+                ),
+                from_owned: quote!(::std::clone::Clone::clone(&#ident)),
+            }
+        }
+        value => Kind::Required {
+            ty: quote!(#value),
+            pass: quote!(self.#ident),
+            owned: (quote!(self.#ident), quote!(#value)),
+            from_owned: quote!(::std::clone::Clone::clone(&#ident)),
+        },
+    })
+}
+
+fn is_str(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.is_ident("str"))
+}
+
+/// `T` of `Option<T>`.
+fn option_of(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) => Some(inner),
+        _ => None,
+    }
+}
