@@ -33,21 +33,19 @@ fn run() -> Result<(), String> {
         portone_openapi::load_in_build_script(&portone_openapi::features::options_from_features())
             .map_err(|e| e.to_string())?;
     let generated = generate(&normalized).map_err(|e| format!("{}: {e}", spec.origin))?;
-    let signatures = generated.method_signatures()?;
+    let calls = generated.calls(&normalized.model)?;
     let titles = category_titles(&normalized.spec);
 
     let mut groups: BTreeMap<Vec<String>, Group> = BTreeMap::new();
     let mut requests = BTreeMap::new();
     let mut builders = Vec::new();
-    for op in &normalized.model.operations {
+    for call in &calls {
+        let op = &call.operation;
         let path = op.group();
         for depth in 1..=path.len() {
             groups.entry(path[..depth].to_vec()).or_default();
         }
-        let signature = signatures
-            .get(&op.rust_name)
-            .ok_or_else(|| format!("no generated method for {}", op.id))?;
-        let request = requests::Request::new(op, signature)?;
+        let request = requests::Request::new(call)?;
         let doc = operation_doc(&normalized.spec, &request);
         groups
             .get_mut(&path)
@@ -116,8 +114,6 @@ fn operation_doc(spec: &Value, request: &requests::Request) -> String {
     ));
     doc
 }
-
-pub(crate) use portone_openapi::codegen::MethodSignature as Signature;
 
 pub(crate) fn group_ident(path: &[String]) -> syn::Ident {
     let name: String = path.iter().map(|p| p.to_upper_camel_case()).collect();

@@ -8,12 +8,11 @@
 //! operation has a `storeId` (query or body) the caller left unset. Every builder also has
 //! `timeout`, `attempt_timeout` and `retry`, is awaited directly (`IntoFuture`) and has `send()`.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::ToUpperCamelCase;
+use portone_openapi::codegen::{Call, Role};
 use portone_openapi::{Operation, SuccessBody};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-
-use crate::Signature;
 
 /// What one parameter of the generated method becomes in the builder.
 pub(crate) enum Kind {
@@ -60,41 +59,35 @@ pub(crate) struct Request<'a> {
 }
 
 impl<'a> Request<'a> {
-    pub fn new(op: &'a Operation, signature: &Signature) -> Result<Request<'a>, String> {
-        let mut params = Vec::new();
-        for (ident, ty) in &signature.params {
-            let name = ident.to_string();
-            let wire = if name == "body" {
-                "body".to_owned()
-            } else {
-                op.path_params
-                    .iter()
-                    .chain(op.query_params.iter().map(|q| &q.name))
-                    .find(|w| w.to_snake_case() == name)
-                    .cloned()
-                    .ok_or_else(|| format!("{}: no spec parameter for `{name}`", op.id))?
-            };
-            let kind = kind(&name, &wire, ty).ok_or_else(|| {
-                format!(
-                    "{}: parameter `{name}` has a type the facade does not know: {}",
-                    op.id,
-                    quote!(#ty)
-                )
-            })?;
-            params.push(Param {
-                ident: ident.clone(),
-                wire,
-                kind,
-            });
-        }
-        let has_store_id =
-            op.has_store_id_query() || op.body.as_ref().is_some_and(|b| b.has_store_id);
+    /// The builder of `call` (see `portone_openapi::codegen::Call` for what is required).
+    pub fn new(call: &'a Call) -> Result<Request<'a>, String> {
+        let op = &call.operation;
+        let params = call
+            .params
+            .iter()
+            .map(|p| {
+                let ty = &p.ty;
+                let kind = kind(&p.ident, p.role, ty).ok_or_else(|| {
+                    format!(
+                        "{}: parameter `{}` has a type the facade does not know: {}",
+                        op.id,
+                        p.ident,
+                        quote!(#ty)
+                    )
+                })?;
+                Ok(Param {
+                    ident: p.ident.clone(),
+                    wire: p.wire.clone(),
+                    kind,
+                })
+            })
+            .collect::<Result<_, String>>()?;
         Ok(Request {
             op,
             params,
-            ok: signature.ok.clone(),
-            err: signature.err.clone(),
-            has_store_id,
+            ok: call.ok.clone(),
+            err: call.err.clone(),
+            has_store_id: call.has_store_id,
         })
     }
 
@@ -261,20 +254,15 @@ impl<'a> Request<'a> {
     }
 }
 
-/// How the facade takes a parameter of the generated method, from its (absolute-path) type.
-fn kind(name: &str, wire: &str, ty: &syn::Type) -> Option<Kind> {
-    let ident = format_ident!("{name}");
-    if name == "body" {
-        let syn::Type::Reference(r) = ty else {
-            return None;
-        };
-        return Some(Kind::Body((*r.elem).clone()));
-    }
-    if let Some(inner) = option_of(ty) {
-        if wire == "storeId" {
-            return Some(Kind::StoreId);
-        }
-        return Some(match inner {
+/// The builder field and argument of a parameter, from its role and (absolute-path) type.
+fn kind(ident: &syn::Ident, role: Role, ty: &syn::Type) -> Option<Kind> {
+    match role {
+        Role::Body => match ty {
+            syn::Type::Reference(r) => Some(Kind::Body((*r.elem).clone())),
+            _ => None,
+        },
+        Role::StoreId => Some(Kind::StoreId),
+        Role::Optional => Some(match option_of(ty)? {
             syn::Type::Reference(r) if is_str(&r.elem) => Kind::Optional {
                 inner: quote!(::std::string::String),
                 pass: quote!(self.#ident.as_deref()),
@@ -290,37 +278,37 @@ fn kind(name: &str, wire: &str, ty: &syn::Type) -> Option<Kind> {
                 inner: quote!(#value),
                 pass: quote!(self.#ident),
             },
-        });
-    }
-    Some(match ty {
-        syn::Type::Reference(r) if is_str(&r.elem) => Kind::Required {
-            ty: quote!(&'a str),
-            pass: quote!(self.#ident),
-            owned: (
-                quote!(::std::borrow::ToOwned::to_owned(self.#ident)),
-                quote!(::std::string::String),
-            ),
-            from_owned: quote!(&#ident),
-        },
-        syn::Type::Reference(r) => {
-            let elem = &r.elem;
-            Kind::Required {
-                ty: quote!(#elem),
-                pass: quote!(&self.#ident),
+        }),
+        Role::Required => Some(match ty {
+            syn::Type::Reference(r) if is_str(&r.elem) => Kind::Required {
+                ty: quote!(&'a str),
+                pass: quote!(self.#ident),
                 owned: (
-                    quote!(::std::clone::Clone::clone(&self.#ident)),
-                    quote!(#elem),
+                    quote!(::std::borrow::ToOwned::to_owned(self.#ident)),
+                    quote!(::std::string::String),
                 ),
-                from_owned: quote!(::std::clone::Clone::clone(&#ident)),
+                from_owned: quote!(&#ident),
+            },
+            syn::Type::Reference(r) => {
+                let elem = &r.elem;
+                Kind::Required {
+                    ty: quote!(#elem),
+                    pass: quote!(&self.#ident),
+                    owned: (
+                        quote!(::std::clone::Clone::clone(&self.#ident)),
+                        quote!(#elem),
+                    ),
+                    from_owned: quote!(::std::clone::Clone::clone(&#ident)),
+                }
             }
-        }
-        value => Kind::Required {
-            ty: quote!(#value),
-            pass: quote!(self.#ident),
-            owned: (quote!(self.#ident), quote!(#value)),
-            from_owned: quote!(::std::clone::Clone::clone(&#ident)),
-        },
-    })
+            value => Kind::Required {
+                ty: quote!(#value),
+                pass: quote!(self.#ident),
+                owned: (quote!(self.#ident), quote!(#value)),
+                from_owned: quote!(::std::clone::Clone::clone(&#ident)),
+            },
+        }),
+    }
 }
 
 fn is_str(ty: &syn::Type) -> bool {

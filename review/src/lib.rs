@@ -1,9 +1,13 @@
 //! Review tooling for spec updates, used by `xtask` and the workspace tests (never by SDK users):
 //!
 //! - [`diff`]: the semantic diff of two specs, classified for Rust SDK users;
-//! - [`surface`]: the API-surface manifest of a spec (what the generated client exposes).
+//! - [`surface`]: the API-surface manifest of a spec (what the generated client exposes);
+//! - [`facade`]: what `portone-client` offers for a spec (calls, request structs, accessors);
+//! - [`user_program`]: a program written against one spec's facade, to compile against another.
 
 #![forbid(unsafe_code)]
 
 pub mod diff;
+pub mod facade;
 pub mod surface;
+pub mod user_program;

@@ -7,6 +7,7 @@ mod cargo;
 mod diff;
 mod fetch;
 mod package;
+mod stability;
 mod surface;
 mod test;
 mod update_spec;
@@ -44,6 +45,9 @@ enum Command {
     /// Package the published crates with the pinned spec; `--check` builds and tests a project
     /// outside the workspace against the packages, offline.
     Package(package::PackageArgs),
+    /// Compile a program written against each history spec's facade against the SDK of the
+    /// next newer spec: everything the newer facade has unchanged must compile.
+    Stability(stability::StabilityArgs),
 }
 
 fn main() -> ExitCode {
@@ -56,6 +60,7 @@ fn main() -> ExitCode {
         Command::UpdateSpec(args) => update_spec::run(&args),
         Command::BuildReport(args) => build_report::run(&args),
         Command::Package(args) => package::run_command(&args),
+        Command::Stability(args) => stability::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

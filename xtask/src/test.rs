@@ -42,11 +42,13 @@ pub fn ensure_spec() -> Result<(), String> {
     fetch::run(&FetchArgs::default()).map(|_| ())
 }
 
-/// The history specs: `$PORTONE_OPENAPI_HISTORY`, else `../shared/openapi/history`.
-fn history_specs() -> Vec<PathBuf> {
-    let dir = match std::env::var_os(HISTORY_ENV) {
-        Some(dir) => PathBuf::from(dir),
-        None => workspace_root().join("../shared/openapi/history"),
+/// The history specs, oldest first: in `dir`, else `$PORTONE_OPENAPI_HISTORY`, else
+/// `../shared/openapi/history`.
+pub fn history_specs(dir: Option<&std::path::Path>) -> Vec<PathBuf> {
+    let dir = match (dir, std::env::var_os(HISTORY_ENV)) {
+        (Some(dir), _) => dir.to_owned(),
+        (None, Some(dir)) => PathBuf::from(dir),
+        (None, None) => workspace_root().join("../shared/openapi/history"),
     };
     let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
         .into_iter()
@@ -69,7 +71,7 @@ pub fn run(args: &TestArgs) -> Result<(), String> {
         step("cargo fmt --check", fmt)?;
     }
     if !args.no_history {
-        let specs = history_specs();
+        let specs = history_specs(None);
         if specs.is_empty() {
             eprintln!(
                 "warning: no history specs found (set {HISTORY_ENV} to a directory of older specs); \
@@ -82,6 +84,10 @@ pub fn run(args: &TestArgs) -> Result<(), String> {
             cmd.args(["test", "-p", "portone-tests", "--all-features"]);
             step(&format!("tests against {}", spec.display()), cmd)?;
         }
+    }
+    if !args.no_history {
+        eprintln!("\n==> additive spec changes stay additive for facade users");
+        crate::stability::run(&crate::stability::StabilityArgs::default())?;
     }
     if !args.no_lint {
         let mut clippy = cargo();

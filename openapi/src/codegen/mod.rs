@@ -12,8 +12,13 @@ use syn::visit_mut::VisitMut;
 
 use crate::{ApiModel, Normalized};
 
+mod facade;
 mod structs;
 mod unions;
+
+pub use facade::{Call, Param, Role};
+pub use structs::{Field, StructApi};
+pub use unions::Accessor;
 
 /// The generated sources of `portone-gen`.
 #[derive(Clone)]
@@ -24,6 +29,10 @@ pub struct Generated {
     pub open_types: syn::File,
     /// The operation table (`OPERATIONS`, `OMITTED_UNSTABLE`, `index_of`).
     pub operations: syn::File,
+    /// How every struct is built (`new`, `...Required`, setters).
+    pub structs: Vec<StructApi>,
+    /// The accessors of the unions.
+    pub accessors: Vec<Accessor>,
 }
 
 impl Generated {
@@ -77,13 +86,16 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, String> {
     let mut client = parse(client, "progenitor")?;
     check_methods(&client, model)?;
     let fields = structs::fields(&client);
-    let mut open_types = unions::open_types(model, &fields);
-    open_types.extend(structs::struct_api(&fields, normalized)?);
+    let (mut open_types, accessors) = unions::open_types(model, &fields);
+    let (struct_api, structs) = structs::struct_api(&fields, normalized)?;
+    open_types.extend(struct_api);
     structs::mark_non_exhaustive(&mut client);
     Ok(Generated {
         client,
         open_types: parse(open_types, "open types")?,
         operations: parse(operation_table(model), "operation table")?,
+        structs,
+        accessors,
     })
 }
 

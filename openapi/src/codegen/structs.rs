@@ -23,7 +23,7 @@ use crate::Normalized;
 
 /// A named field of a generated struct.
 #[derive(Clone)]
-pub(crate) struct Field {
+pub struct Field {
     /// Rust name.
     pub ident: syn::Ident,
     /// JSON name.
@@ -94,15 +94,35 @@ pub(crate) fn mark_non_exhaustive(client: &mut syn::File) {
     }
 }
 
+/// How a generated struct is built (see the module docs).
+#[derive(Clone)]
+pub struct StructApi {
+    /// Rust type name.
+    pub name: String,
+    /// The required fields, in the order `new` takes them; with two or more, `new` takes them
+    /// named in a `{name}Required`.
+    pub required: Vec<Field>,
+    /// The fields with a setter: every field of a struct requests use, none otherwise.
+    pub setters: Vec<Field>,
+}
+
+impl StructApi {
+    /// The `...Required` struct `new` takes, if it takes one.
+    pub fn required_struct(&self) -> Option<String> {
+        (self.required.len() >= 2).then(|| format!("{}Required", self.name))
+    }
+}
+
 /// `new`, the `...Required` structs and the setters of every struct (see the module docs).
 pub(crate) fn struct_api(
     fields: &BTreeMap<String, Vec<Field>>,
     normalized: &Normalized,
-) -> Result<TokenStream, String> {
+) -> Result<(TokenStream, Vec<StructApi>), String> {
     check_names(fields)?;
     let required_order = required_order(normalized);
     let request_structs = request_structs(fields, normalized);
     let mut items = Vec::new();
+    let mut apis = Vec::new();
     for (name, fields) in fields {
         let ident = format_ident!("{name}");
         let mut required: Vec<&Field> = fields.iter().filter(|f| !f.optional).collect();
@@ -115,10 +135,12 @@ pub(crate) fn struct_api(
             });
         }
         let (constructor, required_struct) = constructor(name, &required, fields)?;
-        let setters = fields
-            .iter()
-            .filter(|_| request_structs.contains(name.as_str()))
-            .map(setter);
+        let with_setters: Vec<Field> = if request_structs.contains(name.as_str()) {
+            fields.clone()
+        } else {
+            Vec::new()
+        };
+        let setters = with_setters.iter().map(setter);
         items.push(quote! {
             #required_struct
 
@@ -127,8 +149,13 @@ pub(crate) fn struct_api(
                 #(#setters)*
             }
         });
+        apis.push(StructApi {
+            name: name.clone(),
+            required: required.into_iter().cloned().collect(),
+            setters: with_setters,
+        });
     }
-    Ok(quote!(#(#items)*))
+    Ok((quote!(#(#items)*), apis))
 }
 
 /// `new` for `name`, and the `...Required` struct it takes when there are two or more required

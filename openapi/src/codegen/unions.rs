@@ -27,17 +27,37 @@ const UNION_METHODS: &[&str] = &["tag", "is_unrecognized"];
 /// Copy types returned by value.
 const BY_VALUE: &[&str] = &["i32", "i64", "u32", "u64", "f64", "bool", "Timestamp"];
 
-pub(crate) fn open_types(model: &ApiModel, fields: &BTreeMap<String, Vec<Field>>) -> TokenStream {
+/// An accessor of a union (see the module docs).
+#[derive(Clone)]
+pub struct Accessor {
+    /// Rust type name of the union.
+    pub union: String,
+    /// The method (the field's Rust name).
+    pub method: syn::Ident,
+    /// The property's JSON name.
+    pub wire: String,
+    /// The return type.
+    pub returns: TokenStream,
+}
+
+pub(crate) fn open_types(
+    model: &ApiModel,
+    fields: &BTreeMap<String, Vec<Field>>,
+) -> (TokenStream, Vec<Accessor>) {
     let enums = model.enums.iter().map(open_enum);
     let mut unions = Vec::new();
+    let mut all = Vec::new();
     for union in &model.unions {
         unions.push(open_union(union));
-        unions.push(accessors(union, fields));
+        let (tokens, accessors) = accessors(union, fields);
+        unions.push(tokens);
+        all.extend(accessors);
     }
-    quote! {
+    let tokens = quote! {
         #(#enums)*
         #(#unions)*
-    }
+    };
+    (tokens, all)
 }
 
 fn doc_attr(doc: Option<&str>) -> TokenStream {
@@ -84,7 +104,7 @@ fn open_union(u: &Union) -> TokenStream {
 
 /// One accessor per property that every case's member has, with the same Rust type (ignoring
 /// `Option`).
-fn accessors(u: &Union, fields: &BTreeMap<String, Vec<Field>>) -> TokenStream {
+fn accessors(u: &Union, fields: &BTreeMap<String, Vec<Field>>) -> (TokenStream, Vec<Accessor>) {
     // A member without properties is a map newtype (no named fields): then no property is
     // shared by every case.
     let no_fields = Vec::new();
@@ -94,9 +114,10 @@ fn accessors(u: &Union, fields: &BTreeMap<String, Vec<Field>>) -> TokenStream {
         .map(|c| fields.get(&c.member_rust).unwrap_or(&no_fields))
         .collect();
     let Some((first, rest)) = members.split_first() else {
-        return quote!();
+        return (quote!(), Vec::new());
     };
     let mut methods = Vec::new();
+    let mut found = Vec::new();
     for field in first.iter() {
         if field.wire == u.property || UNION_METHODS.contains(&field.ident.to_string().as_str()) {
             continue;
@@ -108,22 +129,31 @@ fn accessors(u: &Union, fields: &BTreeMap<String, Vec<Field>>) -> TokenStream {
             })
         });
         if in_every_case {
-            methods.push(accessor(u, field, &members));
+            let (method, returns) = accessor(u, field, &members);
+            methods.push(method);
+            found.push(Accessor {
+                union: u.rust_name.clone(),
+                method: field.ident.clone(),
+                wire: field.wire.clone(),
+                returns,
+            });
         }
     }
     if methods.is_empty() {
-        return quote!();
+        return (quote!(), found);
     }
     let name = format_ident!("{}", u.rust_name);
-    quote! {
+    let tokens = quote! {
         #[allow(deprecated)]
         impl #name {
             #(#methods)*
         }
-    }
+    };
+    (tokens, found)
 }
 
-fn accessor(u: &Union, field: &Field, members: &[&Vec<Field>]) -> TokenStream {
+/// An accessor method and its return type.
+fn accessor(u: &Union, field: &Field, members: &[&Vec<Field>]) -> (TokenStream, TokenStream) {
     let ident = &field.ident;
     let wire = &field.wire;
     let base = field.base();
@@ -166,7 +196,7 @@ fn accessor(u: &Union, field: &Field, members: &[&Vec<Field>]) -> TokenStream {
         "`{wire}`, which every case has (for a case this SDK does not know, read from its JSON \
          when present and decodable)."
     );
-    quote! {
+    let method = quote! {
         #[doc = #doc]
         pub fn #ident(&self) -> #ret {
             match self {
@@ -174,7 +204,8 @@ fn accessor(u: &Union, field: &Field, members: &[&Vec<Field>]) -> TokenStream {
                 Self::Unrecognized(unknown) => #unknown,
             }
         }
-    }
+    };
+    (method, ret)
 }
 
 fn same_type(a: &syn::Type, b: &syn::Type) -> bool {
