@@ -172,10 +172,16 @@ impl<'a> Request<'a> {
             })
         });
         let store_id = self.has_store_id.then(|| {
+            let body = op.body.as_ref().is_some_and(|b| b.has_store_id);
+            let doc = format!(
+                "The `storeId` of this call (the {}), instead of the client's default \
+                 ([`Builder::store_id`](crate::Builder::store_id)){}. Without either, PortOne \
+                 uses the store of the credentials.",
+                if body { "body's `storeId` field" } else { "`storeId` query parameter" },
+                if body { "; a `storeId` the body sets itself wins" } else { "" }
+            );
             quote! {
-                /// The `storeId` of this call, instead of the client's default
-                /// ([`Builder::store_id`](crate::Builder::store_id)); a `storeId` the body sets
-                /// itself wins.
+                #[doc = #doc]
                 pub fn store_id(mut self, store_id: impl ::std::convert::Into<::std::string::String>) -> Self {
                     self.options.store_id = ::std::option::Option::Some(store_id.into());
                     self

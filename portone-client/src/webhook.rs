@@ -11,7 +11,7 @@
 //!
 //! [`WebhookVerifier`] checks all of that (the signature in constant time), then decodes the body
 //! into a typed [`WebhookEvent`]. Event types this crate does not know yet are kept as
-//! [`WebhookEvent::Unrecognized`] with their raw JSON instead of being rejected.
+//! `WebhookEvent::Unrecognized` ([`UnknownEvent`]) with their raw JSON instead of being rejected.
 //!
 //! ```
 //! use portone_client::webhook::{WebhookEvent, WebhookVerifier};
@@ -49,7 +49,7 @@ mod headers;
 
 pub use event::{
     BillingKeyData, Event, TransactionCancelData, TransactionConfirmData, TransactionData,
-    WebhookEvent,
+    UnknownEvent, WebhookEvent,
 };
 pub use headers::WebhookHeaders;
 

@@ -8,13 +8,15 @@
 //! Every [`Change`] is [`Class::Breaking`] (code that compiles against the old client may
 //! not compile, or may silently mean something else, against the new one) or
 //! [`Class::Additive`] (existing code keeps compiling and working: new items, and wire-only
-//! changes the client absorbs). The rules, for the positional `portone-gen` client:
+//! changes the client absorbs). The rules, for users of `portone-client` (request builders,
+//! `#[non_exhaustive]` types built with `new` and setters):
 //!
 //! | change | class |
 //! |---|---|
 //! | operation added; union case / enum value added (open types, `#[non_exhaustive]`) | additive |
 //! | operation removed or renamed; schema, field, enum value or union case removed | breaking |
-//! | path/query/header parameter added, removed, or its type or requiredness changed (a positional argument changes) | breaking |
+//! | optional query/header parameter added (a new setter of the facade's request builder) | additive |
+//! | required parameter added; parameter removed; its type or requiredness changed (a facade argument or setter changes) | breaking |
 //! | request body / success / error type changed, added or removed | breaking |
 //! | path template, HTTP method, body placement (`requestBody` query), category, auth changed | additive (wire only) |
 //! | operation became `x-portone-unstable` (now behind the `unstable` feature) / became stable | breaking / additive |
@@ -717,7 +719,7 @@ impl Differ<'_> {
             changed(
                 Class::Breaking,
                 format!(
-                    "path parameters {:?} -> {:?} (positional arguments change)",
+                    "path parameters {:?} -> {:?} (the facade arguments change)",
                     old.path_params, new.path_params
                 ),
             );
@@ -731,7 +733,14 @@ impl Differ<'_> {
             match new_params.get(&(place.clone(), name.clone())) {
                 None => changed(
                     Class::Breaking,
-                    format!("{place} parameter `{name}` removed (positional argument removed)"),
+                    format!(
+                        "{place} parameter `{name}` removed ({} removed)",
+                        if *required {
+                            "facade argument"
+                        } else {
+                            "request setter"
+                        }
+                    ),
                 ),
                 Some((new_required, new_descriptor)) => {
                     if new_descriptor != descriptor {
@@ -746,11 +755,11 @@ impl Differ<'_> {
                         changed(
                             Class::Breaking,
                             format!(
-                                "{place} parameter `{name}` became {} (`Option<T>` <-> `T`)",
+                                "{place} parameter `{name}` became {}",
                                 if *new_required {
-                                    "required"
+                                    "required (a new facade argument)"
                                 } else {
-                                    "optional"
+                                    "optional (a setter instead of a facade argument)"
                                 }
                             ),
                         );
@@ -760,13 +769,21 @@ impl Differ<'_> {
         }
         for ((place, name), (required, descriptor)) in &new_params {
             if place != "path" && !old_params.contains_key(&(place.clone(), name.clone())) {
-                changed(
-                    Class::Breaking,
-                    format!(
-                        "{} {place} parameter `{name}: {descriptor}` added (new positional argument)",
-                        if *required { "required" } else { "optional" }
-                    ),
-                );
+                if *required {
+                    changed(
+                        Class::Breaking,
+                        format!(
+                            "required {place} parameter `{name}: {descriptor}` added (a new facade argument)"
+                        ),
+                    );
+                } else {
+                    changed(
+                        Class::Additive,
+                        format!(
+                            "optional {place} parameter `{name}: {descriptor}` added (a new request setter)"
+                        ),
+                    );
+                }
             }
         }
         for ((place, name), (_, descriptor)) in &old_params {
@@ -785,10 +802,7 @@ impl Differ<'_> {
             (Some(_), None) => changed(Class::Breaking, "request body removed".into()),
             (None, Some(b)) => changed(
                 Class::Breaking,
-                format!(
-                    "request body `{}` added (new positional argument)",
-                    b.schema
-                ),
+                format!("request body `{}` added (a new facade argument)", b.schema),
             ),
             (Some(a), Some(b)) => {
                 if a.schema != b.schema {

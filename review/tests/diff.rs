@@ -158,7 +158,7 @@ fn renamed_operation_is_breaking_and_named() {
 }
 
 #[test]
-fn parameter_changes_are_breaking_for_positional_methods() {
+fn an_optional_parameter_is_a_setter_and_other_parameter_changes_break() {
     let with_query = |required: bool, ty: &str| {
         spec(
             post_op(
@@ -169,14 +169,26 @@ fn parameter_changes_are_breaking_for_positional_methods() {
         )
     };
     let added = single(&base(), &with_query(false, "boolean"));
-    assert_eq!(added.class, Class::Breaking);
+    assert_eq!(added.class, Class::Additive);
     assert!(
-        added.detail.contains("new positional argument"),
+        added.detail.contains("a new request setter"),
         "{}",
         added.detail
     );
+    let added_required = single(&base(), &with_query(true, "boolean"));
+    assert_eq!(added_required.class, Class::Breaking);
+    assert!(
+        added_required.detail.contains("a new facade argument"),
+        "{}",
+        added_required.detail
+    );
     let removed = single(&with_query(false, "boolean"), &base());
     assert_eq!(removed.class, Class::Breaking);
+    assert!(
+        removed.detail.contains("request setter removed"),
+        "{}",
+        removed.detail
+    );
     let required = single(&with_query(false, "boolean"), &with_query(true, "boolean"));
     assert_eq!(required.class, Class::Breaking);
     assert!(

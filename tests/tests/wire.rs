@@ -5,6 +5,16 @@ use portone_openapi::sample::{Fields, Sampler};
 use portone_tests::raw_server::{RawResponse, RawServer};
 use portone_tests::{call_query_body_operations, normalized, spec};
 
+/// The generated client on an HTTP client with the SDK's TLS setup (with the default `rustls`
+/// feature reqwest has no process-wide crypto provider, so `Client::new` cannot build one).
+fn raw_client(base_url: &str) -> Client {
+    let http = portone_client::PortOne::http_client_builder()
+        .expect("TLS setup")
+        .build()
+        .expect("an HTTP client");
+    Client::new_with_client(base_url, http, Hooks::default())
+}
+
 async fn server() -> RawServer {
     RawServer::start(|_| RawResponse::json(404, r#"{"type":"PAYMENT_NOT_FOUND","message":"no"}"#))
         .await
@@ -13,7 +23,7 @@ async fn server() -> RawServer {
 #[tokio::test]
 async fn path_parameters_are_encoded_like_encode_uri_component() {
     let server = server().await;
-    let client = Client::new(&server.url(), Hooks::default());
+    let client = raw_client(&server.url());
     // Expected values computed independently with node's encodeURIComponent.
     let table = [
         ("a/b c?d#e%f", "a%2Fb%20c%3Fd%23e%25f"),
@@ -41,7 +51,7 @@ async fn path_parameters_are_encoded_like_encode_uri_component() {
 #[tokio::test]
 async fn dot_segments_and_empty_ids_are_rejected_before_sending() {
     let server = server().await;
-    let client = Client::new(&format!("{}/proxy/v2", server.url()), Hooks::default());
+    let client = raw_client(&format!("{}/proxy/v2", server.url()));
     for (id, message) in [
         (".", "path parameter `paymentId` must not be \".\""),
         ("..", "path parameter `paymentId` must not be \"..\""),
@@ -67,7 +77,7 @@ async fn dot_segments_and_empty_ids_are_rejected_before_sending() {
 #[tokio::test]
 async fn a_base_url_path_prefix_is_kept() {
     let server = server().await;
-    let client = Client::new(&format!("{}/proxy/v2", server.url()), Hooks::default());
+    let client = raw_client(&format!("{}/proxy/v2", server.url()));
     let _ = client.get_payment("p 1", Some("store-1")).await;
     let request = &server.requests()[0];
     assert_eq!(request.target, "/proxy/v2/payments/p%201?storeId=store-1");
@@ -76,7 +86,7 @@ async fn a_base_url_path_prefix_is_kept() {
 #[tokio::test]
 async fn every_query_body_operation_sends_its_body_as_the_request_body_parameter() {
     let server = server().await;
-    let client = Client::new(&server.url(), Hooks::default());
+    let client = raw_client(&server.url());
     let spec = spec();
     let sample = |schema: &str| Sampler::new(&spec.json, 5, Fields::All).component(schema);
     let calls = call_query_body_operations(&client, &sample).await;
@@ -125,7 +135,7 @@ async fn every_query_body_operation_sends_its_body_as_the_request_body_parameter
 #[tokio::test]
 async fn request_body_query_bytes_are_exact() {
     let server = server().await;
-    let client = Client::new(&server.url(), Hooks::default());
+    let client = raw_client(&server.url());
     let body = serde_json::from_value(serde_json::json!({
         "page": {"number": 0, "size": 10},
         "filter": {"storeId": "store 상점 &=?+#%", "isTest": true},

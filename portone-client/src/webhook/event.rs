@@ -129,8 +129,15 @@ macro_rules! events {
         ///     assert_eq!(e.data.cancellation_id, "c");
         /// }
         ///
+        /// // A type PortOne adds later: compare `event_type()`, which keeps working once this
+        /// // crate learns the type (an `Unrecognized` arm would then stop matching).
         /// let future: WebhookEvent = serde_json::from_str(r#"{"type":"Payout.Done","data":{"x":1}}"#)?;
-        /// assert!(matches!(&future, WebhookEvent::Unrecognized { event_type, .. } if event_type == "Payout.Done"));
+        /// assert!(future.is_unrecognized());
+        /// match &future {
+        ///     WebhookEvent::TransactionPaid(paid) => println!("paid {}", paid.data.payment_id),
+        ///     other if other.event_type() == "Payout.Done" => println!("a payout"),
+        ///     _ => {}
+        /// }
         /// # Ok::<(), serde_json::Error>(())
         /// ```
         #[derive(Debug, Clone, PartialEq)]
@@ -138,14 +145,13 @@ macro_rules! events {
         pub enum WebhookEvent {
             $( $(#[$doc])* #[doc = concat!("\n\n`type`: `", $tag, "`.")] $variant(Event<$data>), )*
             /// An event type this crate does not know (yet), kept whole.
-            Unrecognized {
-                /// Its `type` field.
-                event_type: String,
-                /// The whole body, as sent.
-                raw: Value,
-            },
+            #[deprecated(note = "a newer SDK decodes an event type PortOne adds to its own \
+                variant and this arm would stop matching it: compare `event_type()` in a \
+                wildcard arm instead")]
+            Unrecognized(UnknownEvent),
         }
 
+        #[allow(deprecated)]
         impl WebhookEvent {
             /// The `type` of every event this crate decodes into a typed variant.
             pub const KNOWN_TYPES: &'static [&'static str] = &[$($tag),*];
@@ -161,7 +167,7 @@ macro_rules! events {
             pub fn event_type(&self) -> &str {
                 match self {
                     $( Self::$variant(_) => $tag, )*
-                    Self::Unrecognized { event_type, .. } => event_type,
+                    Self::Unrecognized(unknown) => unknown.event_type(),
                 }
             }
 
@@ -175,7 +181,7 @@ macro_rules! events {
             fn to_value(&self) -> Result<Value, serde_json::Error> {
                 let (tag, value) = match self {
                     $( Self::$variant(event) => ($tag, serde_json::to_value(event)?), )*
-                    Self::Unrecognized { raw, .. } => return Ok(raw.clone()),
+                    Self::Unrecognized(unknown) => return Ok(unknown.as_json().clone()),
                 };
                 let Value::Object(mut map) = value else {
                     return Err(serde_json::Error::custom("an event must serialize to a JSON object"));
@@ -222,7 +228,40 @@ events! {
     BillingKeyUpdated(BillingKeyData) = "BillingKey.Updated",
 }
 
+/// An event of a type this crate does not know: its `type` and the whole body as sent.
+///
+/// Opaque on purpose: read it with [`event_type`](Self::event_type) and
+/// [`as_json`](Self::as_json); match new types as [`WebhookEvent`] shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnknownEvent {
+    event_type: String,
+    raw: Value,
+}
+
+impl UnknownEvent {
+    /// Its `type`, e.g. `"Payout.Done"`.
+    pub fn event_type(&self) -> &str {
+        &self.event_type
+    }
+
+    /// The whole body, as sent.
+    pub fn as_json(&self) -> &Value {
+        &self.raw
+    }
+
+    /// The whole body, by value.
+    pub fn into_json(self) -> Value {
+        self.raw
+    }
+}
+
+#[allow(deprecated)]
 impl WebhookEvent {
+    /// Whether this event's type is unknown to this crate.
+    pub fn is_unrecognized(&self) -> bool {
+        matches!(self, Self::Unrecognized(_))
+    }
+
     /// Decodes an (already verified) body. Errors keep the JSON when it parsed.
     pub(super) fn from_slice(body: &[u8]) -> Result<Self, WebhookError> {
         let value: Value = serde_json::from_slice(body)
@@ -262,10 +301,10 @@ impl WebhookEvent {
                 serde_json::Error::custom(format_args!("`{event_type}` event: {error}")),
                 value,
             )),
-            None => Ok(Self::Unrecognized {
+            None => Ok(Self::Unrecognized(UnknownEvent {
                 event_type,
                 raw: value,
-            }),
+            })),
         }
     }
 
@@ -288,7 +327,7 @@ impl WebhookEvent {
             | Self::BillingKeyFailed(e)
             | Self::BillingKeyDeleted(e)
             | Self::BillingKeyUpdated(e) => &mut e.extra,
-            Self::Unrecognized { .. } => return,
+            Self::Unrecognized(_) => return,
         };
         extra.remove("type");
     }
@@ -303,7 +342,8 @@ impl WebhookEvent {
     /// ```
     pub fn timestamp(&self) -> Option<DateTime<FixedOffset>> {
         match self {
-            Self::Unrecognized { raw, .. } => raw
+            Self::Unrecognized(unknown) => unknown
+                .as_json()
                 .get("timestamp")
                 .and_then(Value::as_str)
                 .and_then(|text| DateTime::parse_from_rfc3339(text).ok()),
@@ -370,7 +410,7 @@ impl WebhookEvent {
         pick: impl FnOnce(KnownParts<'a>) -> Option<&'a str>,
     ) -> Option<&'a str> {
         match self {
-            Self::Unrecognized { raw, .. } => raw.get("data")?.get(json_name)?.as_str(),
+            Self::Unrecognized(unknown) => unknown.as_json().get("data")?.get(json_name)?.as_str(),
             known => pick(known.known_parts()?),
         }
     }
@@ -426,7 +466,7 @@ impl WebhookEvent {
             | Self::BillingKeyFailed(e)
             | Self::BillingKeyDeleted(e)
             | Self::BillingKeyUpdated(e) => billing(e),
-            Self::Unrecognized { .. } => return None,
+            Self::Unrecognized(_) => return None,
         })
     }
 }
