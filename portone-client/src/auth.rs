@@ -2,11 +2,13 @@
 //! `POST /login/api-secret` and renewed with `POST /token/refresh`.
 
 use std::fmt;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::watch;
 
 use crate::call;
 use crate::error::{AuthError, Error};
@@ -24,8 +26,14 @@ pub enum AuthScheme {
     AccessToken,
 }
 
-/// Renew an access token this long before it expires.
-const EXPIRY_MARGIN: Duration = Duration::from_secs(60);
+/// Renew an access token this long before it expires (at most half its lifetime).
+const RENEWAL_MARGIN: Duration = Duration::from_secs(60);
+/// After a failed login or refresh, calls get its error for this long instead of starting
+/// another one (a token still valid is used meanwhile).
+const FAILURE_BACKOFF: Duration = Duration::from_secs(1);
+/// A token is kept at least this long before an early renewal, whatever its claims say (a
+/// token that looks expired on arrival must not cause a renewal per call).
+const MIN_TOKEN_USE: Duration = Duration::from_secs(1);
 
 /// An `Authorization` header value, marked sensitive (not shown in `Debug`, not logged).
 pub(crate) fn authorization(scheme: &str, credential: &str) -> Result<HeaderValue, String> {
@@ -36,27 +44,51 @@ pub(crate) fn authorization(scheme: &str, credential: &str) -> Result<HeaderValu
     Ok(value)
 }
 
+/// A token pair, with its times on this machine's monotonic clock (taken from the tokens'
+/// lifetimes, so a clock that disagrees with PortOne's does not matter).
 struct Tokens {
     access: HeaderValue,
-    access_expires: Option<SystemTime>,
+    /// When to renew the access token early; `None`: when PortOne rejects it.
+    renew_at: Option<Instant>,
+    /// When the access token expires, if known.
+    expires_at: Option<Instant>,
     refresh: SecretString,
-    refresh_expires: Option<SystemTime>,
+    refresh_expires_at: Option<Instant>,
 }
 
 impl Tokens {
-    fn usable(expires: Option<SystemTime>, now: SystemTime) -> bool {
-        expires.is_none_or(|at| now + EXPIRY_MARGIN < at)
+    fn valid(&self, now: Instant) -> bool {
+        self.expires_at.is_none_or(|at| now < at)
+    }
+
+    fn due(&self, now: Instant) -> bool {
+        self.renew_at.is_some_and(|at| now >= at)
     }
 }
 
-/// Obtains and renews access tokens; concurrent callers share one login or refresh.
+/// The result every caller waiting for one renewal gets.
+type Outcome = Option<Result<HeaderValue, AuthError>>;
+
+#[derive(Default)]
+struct State {
+    tokens: Option<std::sync::Arc<Tokens>>,
+    /// The renewal under way: callers wait for its result here.
+    renewal: Option<watch::Receiver<Outcome>>,
+    /// The last failed renewal and until when its error is the answer.
+    failure: Option<(AuthError, Instant)>,
+}
+
+/// Obtains and renews access tokens. One renewal at a time (a detached task, so no lock is
+/// held while it talks to PortOne): its result, token or error, reaches every caller waiting
+/// for it; a failure is the answer for [`FAILURE_BACKOFF`], while a token still valid keeps
+/// being used.
 pub(crate) struct TokenManager {
     api_secret: SecretString,
     /// A client for the unauthenticated login and refresh operations.
     raw: portone_gen::Client,
     /// The whole-call timeout of each login or refresh.
     timeout: Option<Duration>,
-    tokens: tokio::sync::Mutex<Option<Tokens>>,
+    state: Mutex<State>,
 }
 
 impl fmt::Debug for TokenManager {
@@ -75,45 +107,98 @@ impl TokenManager {
             api_secret,
             raw,
             timeout,
-            tokens: tokio::sync::Mutex::new(None),
+            state: Mutex::new(State::default()),
         }
     }
 
-    /// A usable `Bearer` header, logging in or refreshing if needed.
-    pub(crate) async fn header(&self) -> Result<HeaderValue, AuthError> {
-        let mut tokens = self.tokens.lock().await;
-        let now = SystemTime::now();
-        if let Some(t) = tokens
-            .as_ref()
-            .filter(|t| Tokens::usable(t.access_expires, now))
-        {
-            return Ok(t.access.clone());
-        }
-        let renewed = self.renew(tokens.take(), now).await?;
-        let header = renewed.access.clone();
-        *tokens = Some(renewed);
-        Ok(header)
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        // The state is consistent after any panic (every update is one assignment).
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// A new `Bearer` header after PortOne rejected `rejected`; if another caller already
-    /// renewed it, that token is used.
+    /// A usable `Bearer` header: the current token, renewed early in the background when due
+    /// (still used meanwhile, and if the renewal fails); without a valid token, the result of
+    /// the renewal under way (started if none is).
+    pub(crate) async fn header(self: &Arc<Self>) -> Result<HeaderValue, AuthError> {
+        let waiting = {
+            let mut state = self.state();
+            let now = Instant::now();
+            let current = state.tokens.clone().filter(|t| t.valid(now));
+            if let Some(t) = &current
+                && !t.due(now)
+            {
+                return Ok(t.access.clone());
+            }
+            if let Some((error, until)) = &state.failure
+                && now < *until
+            {
+                return match current {
+                    Some(t) => Ok(t.access.clone()),
+                    None => Err(error.clone()),
+                };
+            }
+            let old = state.tokens.clone();
+            let waiting = self.renewal(&mut state, old);
+            match current {
+                Some(t) => return Ok(t.access.clone()),
+                None => waiting,
+            }
+        };
+        wait(waiting).await
+    }
+
+    /// A new `Bearer` header after PortOne rejected `rejected`: a token renewed since, or the
+    /// result of a renewal.
     pub(crate) async fn header_after_rejection(
-        &self,
+        self: &Arc<Self>,
         rejected: &HeaderValue,
     ) -> Result<HeaderValue, AuthError> {
-        let mut tokens = self.tokens.lock().await;
-        if let Some(t) = tokens.as_ref().filter(|t| t.access != rejected) {
-            return Ok(t.access.clone());
+        let waiting = {
+            let mut state = self.state();
+            if let Some(t) = state.tokens.as_ref().filter(|t| t.access != rejected) {
+                return Ok(t.access.clone());
+            }
+            if let Some((error, until)) = &state.failure
+                && Instant::now() < *until
+            {
+                return Err(error.clone());
+            }
+            // The rejected token is not used again; its refresh token may still renew it.
+            let old = state.tokens.take();
+            self.renewal(&mut state, old)
+        };
+        wait(waiting).await
+    }
+
+    /// The renewal under way, or a new one from `old` (refreshed with its refresh token while
+    /// that is valid, else a login).
+    fn renewal(
+        self: &Arc<Self>,
+        state: &mut State,
+        old: Option<Arc<Tokens>>,
+    ) -> watch::Receiver<Outcome> {
+        if let Some(waiting) = &state.renewal {
+            return waiting.clone();
         }
-        let renewed = self.renew(tokens.take(), SystemTime::now()).await?;
-        let header = renewed.access.clone();
-        *tokens = Some(renewed);
-        Ok(header)
+        let (sender, receiver) = watch::channel(None);
+        state.renewal = Some(receiver.clone());
+        let manager = Arc::clone(self);
+        tokio::spawn(async move {
+            let finish = Finish {
+                manager: &manager,
+                sender: Some(sender),
+            };
+            let result = manager.renew(old.as_deref()).await;
+            finish.with(result);
+        });
+        receiver
     }
 
     /// Refreshes with the refresh token if it is still usable, else logs in.
-    async fn renew(&self, old: Option<Tokens>, now: SystemTime) -> Result<Tokens, AuthError> {
-        if let Some(old) = old.filter(|t| Tokens::usable(t.refresh_expires, now)) {
+    async fn renew(&self, old: Option<&Tokens>) -> Result<Tokens, AuthError> {
+        let now = Instant::now();
+        let refresh = old.filter(|t| t.refresh_expires_at.is_none_or(|at| now < at));
+        if let Some(old) = refresh {
             let body = RefreshTokenBody::new(old.refresh.expose_secret());
             match call::run(self.timeout, self.raw.refresh_token(&body)).await {
                 Ok(r) => {
@@ -128,48 +213,206 @@ impl TokenManager {
         let body = LoginViaApiSecretBody::new(self.api_secret.expose_secret());
         let response = call::run(self.timeout, self.raw.login_via_api_secret(&body))
             .await
-            .map_err(|e| AuthError(Box::new(e.into())))?;
+            .map_err(|e| AuthError(Arc::new(redact_auth_error(e.into()))))?;
         tracing::debug!("logged in to PortOne with the API secret");
         tokens(&response.access_token, response.refresh_token)
     }
 }
 
+/// Publishes a renewal's result to the state and every waiter, also if the renewal task ends
+/// without one (then as an error), so that no caller waits forever.
+struct Finish<'a> {
+    manager: &'a TokenManager,
+    sender: Option<watch::Sender<Outcome>>,
+}
+
+impl Finish<'_> {
+    fn with(mut self, result: Result<Tokens, AuthError>) {
+        let outcome = {
+            let mut state = self.manager.state();
+            state.renewal = None;
+            match result {
+                Ok(tokens) => {
+                    let header = tokens.access.clone();
+                    state.tokens = Some(Arc::new(tokens));
+                    state.failure = None;
+                    Ok(header)
+                }
+                Err(error) => {
+                    tracing::warn!(error = %error, "cannot obtain a PortOne access token");
+                    state.failure = Some((error.clone(), Instant::now() + FAILURE_BACKOFF));
+                    Err(error)
+                }
+            }
+        };
+        if let Some(sender) = self.sender.take() {
+            let _ = sender.send(Some(outcome));
+        }
+    }
+}
+
+impl Drop for Finish<'_> {
+    fn drop(&mut self) {
+        if let Some(sender) = self.sender.take() {
+            self.manager.state().renewal = None;
+            let _ = sender.send(Some(Err(ended_without_result())));
+        }
+    }
+}
+
+fn ended_without_result() -> AuthError {
+    AuthError(Arc::new(Error::InvalidInput(
+        "the access token renewal ended without a result".into(),
+    )))
+}
+
+async fn wait(mut waiting: watch::Receiver<Outcome>) -> Result<HeaderValue, AuthError> {
+    match waiting.wait_for(Option::is_some).await {
+        Ok(outcome) => outcome
+            .clone()
+            .unwrap_or_else(|| Err(ended_without_result())),
+        Err(_) => Err(ended_without_result()),
+    }
+}
+
+/// Login and refresh answers carry tokens: their bodies never go into an error.
+fn redact_auth_error(error: Error) -> Error {
+    match error {
+        Error::Decode(mut decode) => {
+            decode.body = format!("[{} bytes, not shown: a login answer]", decode.body.len());
+            decode.cause = crate::error::DecodeCause(redact_serde_message(&decode.cause.0));
+            Error::Decode(decode)
+        }
+        Error::UnexpectedStatus(mut unexpected) => {
+            unexpected.body = format!(
+                "[{} bytes, not shown: a login answer]",
+                unexpected.body.len()
+            );
+            Error::UnexpectedStatus(unexpected)
+        }
+        other => other,
+    }
+}
+
+/// serde's message may quote a value it did not expect (`invalid type: string "eyJ..."`): only
+/// the part before the quote is kept.
+fn redact_serde_message(message: &str) -> String {
+    match message.split_once(['"', '`']) {
+        Some((before, _)) => format!("{}[value not shown]", before),
+        None => message.to_owned(),
+    }
+}
+
 fn tokens(access: &str, refresh: String) -> Result<Tokens, AuthError> {
+    let now = Instant::now();
+    let access_lifetime = jwt_lifetime(access);
+    let renew_after = access_lifetime.map(|lifetime| {
+        let margin = RENEWAL_MARGIN.min(lifetime / 2);
+        lifetime.saturating_sub(margin).max(MIN_TOKEN_USE)
+    });
     Ok(Tokens {
         access: authorization("Bearer", access)
-            .map_err(|e| AuthError(Box::new(Error::InvalidInput(e))))?,
-        access_expires: jwt_expiry(access),
-        refresh_expires: jwt_expiry(&refresh),
+            .map_err(|e| AuthError(Arc::new(Error::InvalidInput(e))))?,
+        renew_at: renew_after.map(|after| now + after),
+        expires_at: access_lifetime.map(|lifetime| now + lifetime.max(MIN_TOKEN_USE)),
+        refresh_expires_at: jwt_lifetime(&refresh).map(|lifetime| now + lifetime),
         refresh: refresh.into(),
     })
 }
 
-/// The `exp` claim of a JWT (read, not verified: only used to renew early).
-pub(crate) fn jwt_expiry(token: &str) -> Option<SystemTime> {
+/// How long a JWT is valid from now: `exp - iat` when it has both (PortOne's own clock), else
+/// `exp` minus this machine's time; `None` if unknown or already past (the token is then used
+/// until PortOne rejects it). Read, not verified: only used to renew early.
+pub(crate) fn jwt_lifetime(token: &str) -> Option<Duration> {
+    let claims = jwt_claims(token)?;
+    let exp = claims.get("exp")?.as_u64()?;
+    let lifetime = match claims.get("iat").and_then(serde_json::Value::as_u64) {
+        Some(iat) => exp.checked_sub(iat)?,
+        None => {
+            let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs();
+            exp.checked_sub(now)?
+        }
+    };
+    (lifetime > 0).then(|| Duration::from_secs(lifetime))
+}
+
+fn jwt_claims(token: &str) -> Option<serde_json::Value> {
     let payload = token.split('.').nth(1)?;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
         .ok()?;
-    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    let exp = claims.get("exp")?.as_u64()?;
-    UNIX_EPOCH.checked_add(Duration::from_secs(exp))
+    serde_json::from_slice(&bytes).ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn jwt(claims: serde_json::Value) -> String {
+        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims.to_string());
+        format!("eyJhbGciOiJIUzI1NiJ9.{payload}.c2ln")
+    }
+
     #[test]
-    fn reads_the_expiry_of_a_jwt() {
-        // {"alg":"HS256"} . {"exp":1800000000} . sig
-        let token = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE4MDAwMDAwMDB9.c2ln";
+    fn reads_the_lifetime_of_a_jwt() {
+        // With `iat`, PortOne's own clock: a machine whose clock disagrees still gets it right.
+        let token = jwt(serde_json::json!({"iat": 1_000, "exp": 2_800}));
+        assert_eq!(jwt_lifetime(&token), Some(Duration::from_secs(1_800)));
+        // Without `iat`: `exp` minus this machine's time.
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let lifetime = jwt_lifetime(&jwt(serde_json::json!({"exp": now + 600}))).unwrap();
+        assert!(lifetime <= Duration::from_secs(600) && lifetime >= Duration::from_secs(590));
+        // Already expired by this clock, or nonsense: unknown (used until PortOne rejects it).
+        assert_eq!(jwt_lifetime(&jwt(serde_json::json!({"exp": 1_000}))), None);
         assert_eq!(
-            jwt_expiry(token),
-            Some(UNIX_EPOCH + Duration::from_secs(1_800_000_000))
+            jwt_lifetime(&jwt(serde_json::json!({"iat": 5, "exp": 5}))),
+            None
         );
-        assert_eq!(jwt_expiry("not-a-jwt"), None);
-        assert_eq!(jwt_expiry("a.!!!.c"), None);
-        assert_eq!(jwt_expiry("a.eyJleHAiOiJzb29uIn0.c"), None); // {"exp":"soon"}
+        assert_eq!(jwt_lifetime("not-a-jwt"), None);
+        assert_eq!(jwt_lifetime("a.!!!.c"), None);
+        assert_eq!(jwt_lifetime("a.eyJleHAiOiJzb29uIn0.c"), None); // {"exp":"soon"}
+    }
+
+    #[test]
+    fn early_renewal_never_comes_before_a_token_was_used_a_while() {
+        let short = tokens(&jwt(serde_json::json!({"iat": 0, "exp": 3})), "r".into()).unwrap();
+        let now = Instant::now();
+        // A 3 s token: renewed once MIN_TOKEN_USE passed, not on every call.
+        assert!(!short.due(now));
+        assert!(short.valid(now));
+        assert!(short.due(now + Duration::from_millis(1_600)));
+        let long = tokens(
+            &jwt(serde_json::json!({"iat": 0, "exp": 1_800})),
+            "r".into(),
+        )
+        .unwrap();
+        let renew = long.renew_at.unwrap().duration_since(now);
+        assert!(
+            renew >= Duration::from_secs(1_739) && renew <= Duration::from_secs(1_741),
+            "{renew:?}"
+        );
+        let unknown = tokens("opaque-token", "r".into()).unwrap();
+        assert!(!unknown.due(now + Duration::from_secs(86_400)));
+        assert!(unknown.valid(now + Duration::from_secs(86_400)));
+    }
+
+    #[test]
+    fn serde_messages_lose_the_values_they_quote() {
+        assert_eq!(
+            redact_serde_message("invalid type: string \"eyJsecret\", expected i64 at line 1"),
+            "invalid type: string [value not shown]"
+        );
+        assert_eq!(
+            redact_serde_message("missing field `accessToken`"),
+            "missing field [value not shown]"
+        );
+        assert_eq!(
+            redact_serde_message("EOF while parsing"),
+            "EOF while parsing"
+        );
     }
 
     #[test]

@@ -9,9 +9,13 @@ use portone_gen::ResponseValue;
 use portone_gen::open::OpenUnion;
 use serde::de::DeserializeOwned;
 
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+use crate::body::BodyFailure;
 use crate::error::{
-    ApiError, DecodeCause, DecodeError, Elapsed, Error, TransportCause, TransportError,
-    UnexpectedStatus,
+    ApiError, DecodeCause, DecodeError, Delivery, Elapsed, Error, ResponseTooLarge, TransportCause,
+    TransportError, UnexpectedStatus,
 };
 use crate::retry::RetryConfig;
 
@@ -82,10 +86,13 @@ async fn run_with<T, E: OpenUnion>(
     }
 }
 
-/// The whole call (retries included) took longer than `deadline`.
+/// The whole call (retries included) took longer than `deadline`. An attempt may have been in
+/// flight, so the outcome is unknown.
 fn deadline_elapsed<E>(deadline: Duration) -> Error<E> {
     Error::Timeout(TransportError {
         cause: TransportCause::Deadline(Elapsed(deadline)),
+        delivery: Delivery::OutcomeUnknown,
+        head: None,
     })
 }
 
@@ -108,9 +115,14 @@ async fn convert<E: OpenUnion>(
                     headers,
                     body: String::from_utf8_lossy(&body).into_owned(),
                 }),
-                Err(e) => transport(e),
+                Err(source) => body_failure(status, headers, source),
             }
         }
+        Raw::ResponseBodyError {
+            status,
+            headers,
+            source,
+        } => body_failure(status, headers, source),
         Raw::InvalidResponsePayload {
             status,
             headers,
@@ -132,20 +144,31 @@ async fn convert<E: OpenUnion>(
                 body: String::from_utf8_lossy(&body).into_owned(),
             })
         }
-        Raw::CommunicationError(e) | Raw::ResponseBodyError(e) | Raw::InvalidUpgrade(e) => {
-            transport(e)
-        }
+        Raw::CommunicationError(e) | Raw::InvalidUpgrade(e) => transport(e, None),
         Raw::InvalidRequest(message) | Raw::Custom(message) => Error::InvalidInput(message),
         other => Error::InvalidInput(format!("unexpected client error: {other}")),
     }
 }
 
-pub(crate) fn transport<E>(e: reqwest::Error) -> Error<E> {
-    if e.is_timeout() {
-        Error::Timeout(TransportError::reqwest(e))
+/// A `reqwest` failure; `head` is the answer's status and headers if it had started to arrive.
+pub(crate) fn transport<E>(e: reqwest::Error, head: Option<(StatusCode, HeaderMap)>) -> Error<E> {
+    if e.is_timeout() || BodyFailure::find(&e).is_some_and(BodyFailure::is_timeout) {
+        Error::Timeout(TransportError::reqwest(e, head))
     } else {
-        Error::Transport(TransportError::reqwest(e))
+        Error::Transport(TransportError::reqwest(e, head))
     }
+}
+
+/// The body of an answer could not be read (the pipeline's [`BodyFailure`], or reqwest's).
+fn body_failure<E>(status: StatusCode, headers: HeaderMap, source: reqwest::Error) -> Error<E> {
+    if let Some(BodyFailure::TooLarge { limit }) = BodyFailure::find(&source) {
+        return Error::ResponseTooLarge(ResponseTooLarge {
+            status,
+            headers,
+            limit: *limit,
+        });
+    }
+    transport(source, Some((status, headers)))
 }
 
 /// Decodes `body` as `T` again, tracking where it fails: (JSON path, message).

@@ -57,7 +57,7 @@ pub(crate) struct Prepared<'a> {
 impl fmt::Debug for PortOne {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PortOne")
-            .field("base_url", &self.inner.base_url)
+            .field("base_url", &redacted_url(&self.inner.base_url))
             .field("store_id", &self.inner.store_id)
             .finish_non_exhaustive()
     }
@@ -85,9 +85,11 @@ impl PortOne {
         self.inner.store_id.as_deref()
     }
 
-    /// A `reqwest` client builder with the SDK's TLS setup and `User-Agent` (what
+    /// A `reqwest` client builder with the SDK's TLS setup, `User-Agent` and no redirects (what
     /// [`Builder`] uses when given no client), to customize and pass to
-    /// [`Builder::http_client`].
+    /// [`Builder::http_client`]. PortOne's API does not redirect: a redirect is an unexpected
+    /// status (with its `Location`), never followed, so a payment `POST` is never re-sent
+    /// elsewhere or turned into a `GET`.
     ///
     /// With the default `rustls` feature, reqwest is compiled with its rustls backend but no
     /// crypto provider: a `reqwest::Client::new()` elsewhere in your program then needs a
@@ -99,7 +101,11 @@ impl PortOne {
             reqwest::header::USER_AGENT,
             reqwest::header::HeaderValue::from_static(USER_AGENT_VALUE),
         );
-        crate::tls::configure(reqwest::Client::builder().default_headers(headers))
+        crate::tls::configure(
+            reqwest::Client::builder()
+                .default_headers(headers)
+                .redirect(reqwest::redirect::Policy::none()),
+        )
     }
 
     /// The generated client one call runs on: the shared one, or, when the call has its own
@@ -191,6 +197,7 @@ pub struct Builder {
     attempt_timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     retry: Option<RetryConfig>,
+    max_response_size: Option<u64>,
     http: Option<reqwest::Client>,
 }
 
@@ -203,7 +210,7 @@ impl fmt::Debug for Builder {
             )
             .field("scheme", &self.scheme)
             .field("store_id", &self.store_id)
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(redacted_url))
             .finish_non_exhaustive()
     }
 }
@@ -268,6 +275,13 @@ impl Builder {
         self
     }
 
+    /// The largest answer body to read (default [`DEFAULT_MAX_RESPONSE_SIZE`](crate::DEFAULT_MAX_RESPONSE_SIZE), 64 MiB, far above
+    /// PortOne's largest page). A larger answer is not read: [`Error::ResponseTooLarge`].
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.max_response_size = Some(bytes);
+        self
+    }
+
     /// Retry policy (default [`RetryConfig::default`]; [`RetryConfig::disabled`] turns it off).
     pub fn retry(mut self, retry: RetryConfig) -> Self {
         self.retry = Some(retry);
@@ -315,11 +329,15 @@ impl Builder {
         let retry = self.retry.unwrap_or_default();
         let timeout = Some(self.timeout.unwrap_or(DEFAULT_TIMEOUT));
         let attempt_timeout = Some(self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT));
+        let max_response_size = self
+            .max_response_size
+            .unwrap_or(crate::body::DEFAULT_MAX_RESPONSE_SIZE);
         let pipeline = |credentials| Pipeline {
             credentials,
             store_id: self.store_id.clone(),
             retry: retry.clone(),
             attempt_timeout,
+            max_response_size,
         };
         let credentials = match self.scheme {
             AuthScheme::ApiSecret => Credentials::ApiSecret(
@@ -359,11 +377,37 @@ impl Builder {
     }
 }
 
+/// How much of a bad base URL an error quotes.
+const URL_CHARS: usize = 100;
+
+/// `url` for messages: its password replaced by `***`, and at most [`URL_CHARS`] characters.
+fn redacted_url(url: &str) -> String {
+    let shown = match reqwest::Url::parse(url.trim()) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        Ok(_) => url.to_owned(),
+        // Unparsable: cannot tell where a password would be, so show only its scheme.
+        Err(_) => match url.split_once("://") {
+            Some((scheme, rest)) if rest.contains('@') => format!("{scheme}://***"),
+            _ => url.to_owned(),
+        },
+    };
+    crate::error::snippet_of(&shown, URL_CHARS)
+}
+
+/// The base URL as requests will use it: surrounding whitespace trimmed, an absolute
+/// `http(s)` URL with a host, no query or fragment, no trailing `/`.
 fn normalize_base_url(url: &str) -> Result<String, BuildError> {
     let invalid = |reason: &str| BuildError::InvalidBaseUrl {
-        url: url.to_owned(),
+        url: redacted_url(url),
         reason: reason.to_owned(),
     };
+    let url = url.trim();
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid("it contains whitespace or control characters"));
+    }
     let parsed = reqwest::Url::parse(url).map_err(|e| invalid(&e.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(invalid("the scheme must be http or https"));
@@ -372,6 +416,9 @@ fn normalize_base_url(url: &str) -> Result<String, BuildError> {
         return Err(invalid(
             "https needs TLS: enable the `rustls` (or `rustls-aws-lc`) feature of portone-client",
         ));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(invalid("it has no host"));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(invalid("it must not have a query or fragment"));

@@ -3,6 +3,7 @@
 //! untyped form that one function calling several operations returns (`Error` alone).
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use portone_gen::open::OpenUnion;
@@ -51,12 +52,19 @@ pub enum Error<E = AnyApiError> {
     /// An HTTP status the operation does not document (e.g. a 502 from a proxy, a redirect);
     /// the body and headers are kept.
     UnexpectedStatus(UnexpectedStatus),
-    /// The response body could not be decoded as the documented type.
+    /// The response body could not be decoded as the documented type. PortOne answered (see
+    /// [`status`](Error::status)): for a 2xx status the operation was carried out.
     Decode(DecodeError),
-    /// The call took longer than its timeout.
+    /// The call took longer than its timeout. [`TransportError::delivery`] says whether the
+    /// request was sent: if it was, its outcome is unknown ([`Error::is_outcome_unknown`]).
     Timeout(TransportError),
-    /// The request could not be sent or the response could not be read.
+    /// The request could not be sent, or PortOne's answer could not be read.
+    /// [`TransportError::delivery`] says which: if it was sent, its outcome is unknown
+    /// ([`Error::is_outcome_unknown`]).
     Transport(TransportError),
+    /// PortOne's answer is larger than the limit ([`Builder::max_response_size`](crate::Builder::max_response_size)):
+    /// the request reached PortOne, its result was not read.
+    ResponseTooLarge(ResponseTooLarge),
     /// The request was rejected before anything was sent (e.g. a path parameter `..`).
     InvalidInput(String),
     /// No access token could be obtained (bearer authentication).
@@ -83,8 +91,51 @@ impl<E> Error<E> {
             Error::Decode(d) => Some(d.status),
             Error::Auth(auth) => auth.error().status(),
             Error::Pagination(_) => Some(StatusCode::OK),
-            Error::Timeout(t) | Error::Transport(t) => t.reqwest_error().and_then(|e| e.status()),
+            Error::Timeout(t) | Error::Transport(t) => t.status(),
+            Error::ResponseTooLarge(r) => Some(r.status),
             Error::InvalidInput(_) => None,
+        }
+    }
+
+    /// Whether the request was (or may have been) sent and PortOne's answer is lost: a
+    /// timeout or a broken connection after sending, a body that broke off, an answer over the
+    /// size limit. PortOne may have carried the operation out.
+    ///
+    /// **Never send a payment again under a new `paymentId` after such an error**: that can
+    /// charge twice. Look it up first (`portone.payment().get_payment(payment_id)`), or send it
+    /// again with the *same* `paymentId`, which PortOne treats as the idempotency key (a payment
+    /// that went through answers `ALREADY_PAID`).
+    ///
+    /// ```
+    /// # async fn demo(portone: portone_client::PortOne, input: portone_client::types::BillingKeyPaymentInput) -> Result<(), portone_client::Error> {
+    /// let payment_id = "order-2026-0001";
+    /// match portone.payment().pay_with_billing_key(payment_id, &input).await {
+    ///     Ok(paid) => println!("paid at {}", paid.payment.paid_at),
+    ///     Err(e) if e.is_outcome_unknown() => {
+    ///         // Sent, answer lost: ask PortOne what happened to *this* payment.
+    ///         let payment = portone.payment().get_payment(payment_id).await?;
+    ///         println!("{payment_id} is {}", payment.tag());
+    ///     }
+    ///     Err(e) if e.is_not_sent() => println!("not sent, safe to try again: {e}"),
+    ///     Err(e) => return Err(e.into()),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn is_outcome_unknown(&self) -> bool {
+        match self {
+            Error::Timeout(t) | Error::Transport(t) => t.delivery == Delivery::OutcomeUnknown,
+            Error::ResponseTooLarge(_) => true,
+            _ => false,
+        }
+    }
+
+    /// Whether nothing was sent (the connection could not be made, or the request was refused
+    /// before sending): sending the same request again is safe.
+    pub fn is_not_sent(&self) -> bool {
+        match self {
+            Error::Timeout(t) | Error::Transport(t) => t.delivery == Delivery::NotSent,
+            Error::InvalidInput(_) | Error::Auth(_) => true,
+            _ => false,
         }
     }
 
@@ -94,6 +145,8 @@ impl<E> Error<E> {
             Error::Api(api) => Some(&api.headers),
             Error::UnexpectedStatus(u) => Some(&u.headers),
             Error::Decode(d) => Some(&d.headers),
+            Error::Timeout(t) | Error::Transport(t) => t.headers(),
+            Error::ResponseTooLarge(r) => Some(&r.headers),
             Error::Auth(auth) => auth.error().headers(),
             _ => None,
         }
@@ -121,6 +174,7 @@ impl<E> Error<E> {
             Error::Decode(d) => Error::Decode(d),
             Error::Timeout(t) => Error::Timeout(t),
             Error::Transport(t) => Error::Transport(t),
+            Error::ResponseTooLarge(r) => Error::ResponseTooLarge(r),
             Error::InvalidInput(m) => Error::InvalidInput(m),
             Error::Auth(a) => Error::Auth(a),
             Error::Pagination(p) => Error::Pagination(p),
@@ -141,8 +195,31 @@ impl<E: ApiErrorType> fmt::Display for Error<E> {
             Error::Api(api) => api.fmt(f),
             Error::UnexpectedStatus(u) => u.fmt(f),
             Error::Decode(d) => d.fmt(f),
-            Error::Timeout(_) => f.write_str("the PortOne request timed out"),
-            Error::Transport(_) => f.write_str("cannot reach PortOne"),
+            Error::Timeout(t) => match (t.delivery, t.status()) {
+                (Delivery::NotSent, _) => {
+                    f.write_str("could not connect to PortOne in time: the request was not sent")
+                }
+                (Delivery::OutcomeUnknown, Some(status)) => write!(
+                    f,
+                    "PortOne's HTTP {status} answer did not arrive in time: the request's outcome is unknown"
+                ),
+                (Delivery::OutcomeUnknown, None) => f.write_str(
+                    "the PortOne request timed out after it was sent: its outcome is unknown",
+                ),
+            },
+            Error::Transport(t) => match (t.delivery, t.status()) {
+                (Delivery::NotSent, _) => {
+                    f.write_str("cannot connect to PortOne: the request was not sent")
+                }
+                (Delivery::OutcomeUnknown, Some(status)) => write!(
+                    f,
+                    "PortOne's HTTP {status} answer broke off: the request's outcome is unknown"
+                ),
+                (Delivery::OutcomeUnknown, None) => f.write_str(
+                    "the connection to PortOne failed after the request was sent: its outcome is unknown",
+                ),
+            },
+            Error::ResponseTooLarge(r) => r.fmt(f),
             Error::InvalidInput(message) => write!(f, "invalid request: {message}"),
             Error::Auth(a) => a.fmt(f),
             Error::Pagination(p) => p.fmt(f),
@@ -156,6 +233,7 @@ impl<E: ApiErrorType> std::error::Error for Error<E> {
             Error::Timeout(t) | Error::Transport(t) => Some(t.cause()),
             Error::Decode(d) => Some(&d.cause),
             Error::Auth(a) => Some(&*a.0),
+            Error::ResponseTooLarge(_) => None,
             _ => None,
         }
     }
@@ -309,16 +387,21 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 const SNIPPET_CHARS: usize = 200;
 
 pub(crate) fn snippet(body: &str) -> String {
-    let mut chars = body.chars();
-    let mut out: String = chars.by_ref().take(SNIPPET_CHARS).collect();
-    if chars.next().is_some() {
+    snippet_of(body, SNIPPET_CHARS)
+}
+
+/// The first `chars` characters of `text`, with `…` if there is more.
+pub(crate) fn snippet_of(text: &str, chars: usize) -> String {
+    let mut all = text.chars();
+    let mut out: String = all.by_ref().take(chars).collect();
+    if all.next().is_some() {
         out.push('…');
     }
     out
 }
 
 /// A response with a status the operation does not document.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct UnexpectedStatus {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
@@ -362,6 +445,30 @@ fn header(headers: &HeaderMap, name: reqwest::header::HeaderName) -> Option<&str
     headers.get(name)?.to_str().ok()
 }
 
+impl fmt::Debug for UnexpectedStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UnexpectedStatus")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &BodySnippet(&self.body))
+            .finish()
+    }
+}
+
+/// A body in `Debug` output: its start and its length (a 50 MB body must not become a 50 MB
+/// log line).
+struct BodySnippet<'a>(&'a str);
+
+impl fmt::Debug for BodySnippet<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.chars().count() <= SNIPPET_CHARS {
+            fmt::Debug::fmt(self.0, f)
+        } else {
+            write!(f, "{:?} ({} bytes)", snippet(self.0), self.0.len())
+        }
+    }
+}
+
 impl fmt::Display for UnexpectedStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "unexpected HTTP {} from PortOne", self.status)?;
@@ -375,7 +482,7 @@ impl fmt::Display for UnexpectedStatus {
 }
 
 /// A response body that does not decode as the documented type.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct DecodeError {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
@@ -423,6 +530,18 @@ impl DecodeError {
     }
 }
 
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("path", &self.path)
+            .field("message", &self.cause.0)
+            .field("body", &BodySnippet(&self.body))
+            .finish()
+    }
+}
+
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -433,11 +552,37 @@ impl fmt::Display for DecodeError {
     }
 }
 
-/// A failure to send the request or to read the response, or a timeout (see
+/// Whether a request that failed may have reached PortOne.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Delivery {
+    /// Nothing was sent: the connection could not be made. Sending it again is safe.
+    NotSent,
+    /// It was sent (or may have been) and PortOne's answer is lost: PortOne may have carried
+    /// the operation out (see [`Error::is_outcome_unknown`]).
+    OutcomeUnknown,
+}
+
+impl Delivery {
+    /// What a `reqwest` error says about the request: only a failed connection (or a request
+    /// reqwest refused to build) certainly sent nothing.
+    pub(crate) fn of(error: &reqwest::Error) -> Delivery {
+        if error.is_connect() || error.is_builder() {
+            Delivery::NotSent
+        } else {
+            Delivery::OutcomeUnknown
+        }
+    }
+}
+
+/// A failure to send the request or to read the answer, or a timeout (see
 /// [`Error::Transport`] and [`Error::Timeout`]); the underlying error is the source.
 #[derive(Debug)]
 pub struct TransportError {
     pub(crate) cause: TransportCause,
+    pub(crate) delivery: Delivery,
+    /// The answer's status and headers, when it started to arrive.
+    pub(crate) head: Option<(StatusCode, HeaderMap)>,
 }
 
 #[derive(Debug)]
@@ -461,10 +606,34 @@ impl fmt::Display for Elapsed {
 impl std::error::Error for Elapsed {}
 
 impl TransportError {
-    pub(crate) fn reqwest(source: reqwest::Error) -> Self {
+    /// A `reqwest` failure, with the answer's head if it had arrived. The URL is dropped from
+    /// the error: it may carry a base URL's password or query data.
+    pub(crate) fn reqwest(source: reqwest::Error, head: Option<(StatusCode, HeaderMap)>) -> Self {
+        let delivery = if head.is_some() {
+            Delivery::OutcomeUnknown
+        } else {
+            Delivery::of(&source)
+        };
         TransportError {
-            cause: TransportCause::Reqwest(source),
+            cause: TransportCause::Reqwest(source.without_url()),
+            delivery,
+            head,
         }
+    }
+
+    /// Whether the request may have reached PortOne.
+    pub fn delivery(&self) -> Delivery {
+        self.delivery
+    }
+
+    /// The status of PortOne's answer, if it started to arrive before the failure.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.head.as_ref().map(|(status, _)| *status)
+    }
+
+    /// The headers of PortOne's answer, if it started to arrive before the failure.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        self.head.as_ref().map(|(_, headers)| headers)
     }
 
     /// The underlying `reqwest` error, if the failure came from the HTTP client (not from the
@@ -484,10 +653,45 @@ impl TransportError {
     }
 }
 
+/// An answer larger than the size limit.
+#[derive(Debug, Clone)]
+pub struct ResponseTooLarge {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) limit: u64,
+}
+
+impl ResponseTooLarge {
+    /// The HTTP status of the answer.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The answer's headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The limit, in bytes.
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+}
+
+impl fmt::Display for ResponseTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "PortOne's HTTP {} answer is larger than the limit of {} bytes (not read)",
+            self.status, self.limit
+        )
+    }
+}
+
 /// No access token could be obtained: the login or token refresh failed. Its source is that
-/// call's (untyped) error.
-#[derive(Debug)]
-pub struct AuthError(pub(crate) Box<Error>);
+/// call's (untyped) error; every call waiting for the same login gets the same error.
+#[derive(Debug, Clone)]
+pub struct AuthError(pub(crate) Arc<Error>);
 
 impl AuthError {
     /// The error of the login (or refresh) call.
@@ -509,7 +713,7 @@ impl std::error::Error for AuthError {
 }
 
 /// A page of a listing that breaks the paging protocol.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PaginationError {
     pub(crate) path: String,
     pub(crate) message: String,
@@ -530,6 +734,16 @@ impl PaginationError {
     /// The offending page, as JSON.
     pub fn body(&self) -> &str {
         &self.body
+    }
+}
+
+impl fmt::Debug for PaginationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PaginationError")
+            .field("path", &self.path)
+            .field("message", &self.message)
+            .field("body", &BodySnippet(&self.body))
+            .finish()
     }
 }
 

@@ -40,6 +40,7 @@
 #![warn(missing_docs)]
 
 mod auth;
+mod body;
 mod call;
 mod client;
 mod error;
@@ -57,6 +58,7 @@ pub mod api {
 }
 
 pub use auth::AuthScheme;
+pub use body::DEFAULT_MAX_RESPONSE_SIZE;
 pub use call::CallFuture;
 pub use chrono;
 pub use client::{
@@ -64,8 +66,8 @@ pub use client::{
     DEFAULT_TIMEOUT, PortOne,
 };
 pub use error::{
-    AnyApiError, ApiError, ApiErrorType, AuthError, DecodeError, Error, PaginationError, Result,
-    TransportError, UnexpectedStatus,
+    AnyApiError, ApiError, ApiErrorType, AuthError, DecodeError, Delivery, Error, PaginationError,
+    ResponseTooLarge, Result, TransportError, UnexpectedStatus,
 };
 pub use portone_gen::open::{OpenEnum, OpenUnion, UnknownCase, UnknownValue};
 pub use portone_gen::{ByteStream, Timestamp, types};

@@ -6,13 +6,14 @@ use std::time::{Duration, Instant};
 
 use portone_gen::operations::Operation;
 use portone_gen::{BoxFuture, Middleware};
-use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{AUTHORIZATION, HeaderValue, USER_AGENT};
 use reqwest::{Request, Response, StatusCode};
 use tracing::Instrument;
 
 use crate::auth::TokenManager;
+use crate::body;
 use crate::call::CallOptions;
-use crate::retry::{RetryConfig, parse_retry_after};
+use crate::retry::RetryConfig;
 
 /// `User-Agent` of every request.
 pub(crate) const USER_AGENT_VALUE: &str = concat!("portone-rust/", env!("CARGO_PKG_VERSION"));
@@ -39,6 +40,8 @@ pub(crate) struct Pipeline {
     pub store_id: Option<String>,
     pub retry: RetryConfig,
     pub attempt_timeout: Option<Duration>,
+    /// The largest answer body read.
+    pub max_response_size: u64,
 }
 
 impl Pipeline {
@@ -126,7 +129,39 @@ impl Middleware for Pipeline {
     }
 }
 
+/// How one attempt ended.
+enum Attempt {
+    /// An answer, its body in memory.
+    Answered(Response),
+    /// The answer's head arrived, its body did not.
+    BodyFailed(body::Failed),
+    /// No answer.
+    Failed(reqwest::Error),
+}
+
+impl Attempt {
+    /// What the generated code gets: the answer, one whose body fails with the pipeline's
+    /// [`BodyFailure`](body::BodyFailure), or the transport error.
+    fn into_result(self) -> reqwest::Result<Response> {
+        match self {
+            Attempt::Answered(response) => Ok(response),
+            Attempt::BodyFailed(failed) => Ok(body::failing(failed)),
+            Attempt::Failed(error) => Err(error),
+        }
+    }
+}
+
 impl Pipeline {
+    async fn attempt(&self, client: &reqwest::Client, request: Request) -> Attempt {
+        match client.execute(request).await {
+            Ok(response) => match body::read(response, self.max_response_size).await {
+                Ok(response) => Attempt::Answered(response),
+                Err(failed) => Attempt::BodyFailed(failed),
+            },
+            Err(error) => Attempt::Failed(error),
+        }
+    }
+
     /// Sends `request`, retrying as configured and renewing a rejected access token once.
     async fn send(
         &self,
@@ -137,86 +172,108 @@ impl Pipeline {
         let span = tracing::Span::current();
         let start = Instant::now();
         let method = request.method().clone();
+        let max_attempts = self.retry.max_attempts;
         let mut attempt = 1;
         let mut renewed_token = false;
         let token_auth =
             operation.authenticated && matches!(self.credentials, Credentials::AccessToken { .. });
         loop {
             // A copy to send again, only if this attempt may be followed by another one.
-            let may_repeat = attempt < self.retry.max_attempts || (token_auth && !renewed_token);
+            let may_repeat = attempt < max_attempts || (token_auth && !renewed_token);
             let next = may_repeat.then(|| request.try_clone()).flatten();
             let sent_authorization = token_auth
                 .then(|| request.headers().get(AUTHORIZATION).cloned())
                 .flatten();
             span.record("attempt", attempt);
-            let result = client.execute(request).await;
+            let outcome = self.attempt(client, request).await;
             span.record("duration_ms", start.elapsed().as_millis() as u64);
-            let retry_in = match &result {
-                Ok(response) => {
-                    let status = response.status();
-                    span.record("status", status.as_u16());
-                    if status == StatusCode::UNAUTHORIZED
-                        && operation.authenticated
-                        && !renewed_token
-                    {
-                        if let (
-                            Credentials::AccessToken { tokens, .. },
-                            Some(mut next),
-                            Some(sent),
-                        ) = (&self.credentials, next, sent_authorization)
-                        {
-                            renewed_token = true;
-                            match tokens.header_after_rejection(&sent).await {
-                                Ok(header) => {
-                                    tracing::debug!(
-                                        "access token rejected; retrying with a renewed one"
-                                    );
-                                    next.headers_mut().insert(AUTHORIZATION, header);
-                                    request = next;
-                                    continue;
-                                }
-                                Err(e) => {
-                                    tracing::warn!(error = %e, "cannot renew the rejected access token");
-                                    return result;
-                                }
-                            }
+            let status = match &outcome {
+                Attempt::Answered(response) => Some(response.status()),
+                Attempt::BodyFailed(failed) => Some(failed.head.status),
+                Attempt::Failed(_) => None,
+            };
+            if let Some(status) = status {
+                span.record("status", status.as_u16());
+            }
+            if status == Some(StatusCode::UNAUTHORIZED) && token_auth && !renewed_token {
+                // A rejected access token is renewed once; a 401 is never retried otherwise.
+                if let (Credentials::AccessToken { tokens, .. }, Some(mut next), Some(sent)) =
+                    (&self.credentials, next, sent_authorization)
+                {
+                    renewed_token = true;
+                    match tokens.header_after_rejection(&sent).await {
+                        Ok(header) => {
+                            tracing::debug!("access token rejected; retrying with a renewed one");
+                            next.headers_mut().insert(AUTHORIZATION, header);
+                            request = next;
+                            continue;
                         }
-                        return result;
-                    }
-                    if attempt < self.retry.max_attempts
-                        && self.retry.retries_status(&method, status)
-                    {
-                        match response
-                            .headers()
-                            .get(RETRY_AFTER)
-                            .and_then(|v| v.to_str().ok())
-                        {
-                            Some(value) => parse_retry_after(value, chrono::Utc::now())
-                                .filter(|wait| *wait <= self.retry.max_retry_after),
-                            None => Some(self.retry.backoff(attempt)),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "cannot renew the rejected access token");
                         }
-                    } else {
-                        None
                     }
                 }
-                Err(error) => (attempt < self.retry.max_attempts
-                    && self.retry.retries_error(&method, error))
+                return outcome.into_result();
+            }
+            let retries_left = attempt < max_attempts;
+            let wait = match &outcome {
+                Attempt::Answered(response) => (retries_left
+                    && self.retry.retries_status(&method, response.status()))
+                .then(|| self.retry.wait_after(response.headers(), attempt))
+                .flatten(),
+                Attempt::BodyFailed(failed) => (retries_left
+                    && failed.failure.is_broken()
+                    && self.retry.retries_reached(&method))
+                .then(|| self.retry.backoff(attempt)),
+                Attempt::Failed(error) => (retries_left
+                    && self.retry.retries_transport(&method, error))
                 .then(|| self.retry.backoff(attempt)),
             };
-            match (retry_in, next) {
+            match (wait, next) {
                 (Some(wait), Some(next)) => {
-                    match &result {
-                        Ok(response) => {
+                    match &outcome {
+                        Attempt::Answered(response) => {
                             tracing::info!(status = response.status().as_u16(), ?wait, "retrying")
                         }
-                        Err(error) => tracing::info!(%error, ?wait, "retrying"),
+                        Attempt::BodyFailed(failed) => tracing::info!(
+                            status = failed.head.status.as_u16(),
+                            reason = %failed.failure,
+                            ?wait,
+                            "retrying"
+                        ),
+                        Attempt::Failed(error) => {
+                            tracing::info!(reason = %reason(error), ?wait, "retrying")
+                        }
                     }
                     tokio::time::sleep(wait).await;
                     attempt += 1;
                     request = next;
                 }
-                _ => return result,
+                _ => return outcome.into_result(),
             }
         }
+    }
+}
+
+/// What went wrong with a request, without its URL (which may hold a base URL's password or
+/// query data): the kind, and the innermost cause.
+fn reason(error: &reqwest::Error) -> String {
+    let kind = if error.is_connect() {
+        "connect"
+    } else if error.is_timeout() {
+        "timeout"
+    } else if error.is_body() {
+        "body"
+    } else {
+        "request"
+    };
+    let mut cause: &dyn std::error::Error = error;
+    while let Some(inner) = cause.source() {
+        cause = inner;
+    }
+    if std::ptr::addr_eq(cause, error as &dyn std::error::Error) {
+        kind.to_owned()
+    } else {
+        format!("{kind}: {cause}")
     }
 }

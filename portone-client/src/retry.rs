@@ -6,9 +6,15 @@ use reqwest::{Method, StatusCode};
 
 /// Retry policy: exponential backoff with full jitter, honouring `Retry-After`.
 ///
-/// By default a request is repeated only when that is safe: a `GET` on a retryable status or
-/// transport error, or any request whose connection failed before it was sent. A payment
-/// `POST` is never repeated unless [`RetryConfig::retry_non_idempotent`] is set.
+/// By default a request is repeated only when that is safe: a `GET` on a retryable status, a
+/// transport error or an answer whose body broke off, or any request whose connection failed
+/// before it was sent. A payment `POST` that may have reached PortOne is never repeated unless
+/// [`RetryConfig::retry_non_idempotent`] is set.
+///
+/// The wait before a retry is the answer's `Retry-After` (delta-seconds or an HTTP date) when it
+/// has a usable one, else exponential backoff with full jitter. A `Retry-After` longer than
+/// [`max_retry_after`](RetryConfig::max_retry_after) ends the retries; one that does not parse
+/// (or is negative) is ignored.
 ///
 /// ```
 /// use std::time::Duration;
@@ -75,7 +81,7 @@ impl RetryConfig {
         self
     }
 
-    /// Longest `Retry-After` to wait for; a longer one ends the retries.
+    /// Longest `Retry-After` to wait for (default 60 s); a longer one ends the retries.
     pub fn max_retry_after(mut self, wait: Duration) -> Self {
         self.max_retry_after = wait;
         self
@@ -104,11 +110,38 @@ impl RetryConfig {
         self.may_repeat(method) && self.statuses.contains(&status)
     }
 
-    /// Whether a transport error is retried. A connection that failed before the request was
-    /// sent is safe to retry for any method.
-    pub(crate) fn retries_error(&self, method: &Method, error: &reqwest::Error) -> bool {
-        error.is_connect()
-            || (self.may_repeat(method) && (error.is_timeout() || error.is_request()))
+    /// Whether a request that got no answer is retried: a connection that failed before the
+    /// request was sent is safe to retry for any method; one that may have reached PortOne
+    /// only for methods safe to repeat. A request reqwest refused to build is never retried.
+    pub(crate) fn retries_transport(&self, method: &Method, error: &reqwest::Error) -> bool {
+        if error.is_builder() {
+            return false;
+        }
+        error.is_connect() || self.retries_reached(method)
+    }
+
+    /// Whether a request that reached PortOne (its answer broke off) is retried.
+    pub(crate) fn retries_reached(&self, method: &Method) -> bool {
+        self.may_repeat(method)
+    }
+
+    /// The wait before retry number `retry` after an answer with `headers`: its `Retry-After`
+    /// if usable, else the backoff; `None` if `Retry-After` asks for longer than
+    /// [`max_retry_after`](Self::max_retry_after).
+    pub(crate) fn wait_after(
+        &self,
+        headers: &reqwest::header::HeaderMap,
+        retry: u32,
+    ) -> Option<Duration> {
+        let asked = headers
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, chrono::Utc::now()));
+        match asked {
+            Some(wait) if wait > self.max_retry_after => None,
+            Some(wait) => Some(wait),
+            None => Some(self.backoff(retry)),
+        }
     }
 
     /// Backoff before retry number `retry` (1-based): full jitter over the exponential bound.

@@ -37,7 +37,16 @@ impl<T: DeserializeOwned> ResponseValue<T> {
     pub async fn from_response<E>(response: reqwest::Response) -> Result<Self, Error<E>> {
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(Error::ResponseBodyError)?;
+        let body = match response.bytes().await {
+            Ok(body) => body,
+            Err(source) => {
+                return Err(Error::ResponseBodyError {
+                    status,
+                    headers,
+                    source,
+                });
+            }
+        };
         match decode_json(&body) {
             Ok(inner) => Ok(ResponseValue {
                 inner,
@@ -134,8 +143,15 @@ pub enum Error<E = ()> {
     InvalidUpgrade(reqwest::Error),
     /// A documented error response.
     ErrorResponse(ResponseValue<E>),
-    /// The body of a response could not be read.
-    ResponseBodyError(reqwest::Error),
+    /// The body of a response could not be read (the response head had arrived).
+    ResponseBodyError {
+        /// The HTTP status of the response.
+        status: StatusCode,
+        /// Its headers.
+        headers: HeaderMap,
+        /// Why the body could not be read.
+        source: reqwest::Error,
+    },
     /// A documented status whose body does not decode.
     InvalidResponsePayload {
         /// The HTTP status.
@@ -160,9 +176,8 @@ impl<E> Error<E> {
             Error::ErrorResponse(rv) => Some(rv.status()),
             Error::InvalidResponsePayload { status, .. } => Some(*status),
             Error::UnexpectedResponse(r) => Some(r.status()),
-            Error::CommunicationError(e)
-            | Error::InvalidUpgrade(e)
-            | Error::ResponseBodyError(e) => e.status(),
+            Error::ResponseBodyError { status, .. } => Some(*status),
+            Error::CommunicationError(e) | Error::InvalidUpgrade(e) => e.status(),
             Error::InvalidRequest(_) | Error::Custom(_) => None,
         }
     }
@@ -198,7 +213,11 @@ impl<E> From<progenitor_upstream::Error<E>> for Error<E> {
                 let (status, headers) = (rv.status(), rv.headers().clone());
                 Error::ErrorResponse(ResponseValue::new(rv.into_inner(), status, headers))
             }
-            Upstream::ResponseBodyError(e) => Error::ResponseBodyError(e),
+            Upstream::ResponseBodyError(source) => Error::ResponseBodyError {
+                status: source.status().unwrap_or(StatusCode::OK),
+                headers: HeaderMap::new(),
+                source,
+            },
             Upstream::InvalidResponsePayload(body, error) => Error::InvalidResponsePayload {
                 status: StatusCode::OK,
                 headers: HeaderMap::new(),
@@ -218,7 +237,9 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::CommunicationError(e) => write!(f, "communication error: {e}"),
             Error::InvalidUpgrade(e) => write!(f, "invalid upgrade: {e}"),
             Error::ErrorResponse(rv) => write!(f, "error response {}: {:?}", rv.status(), rv.inner),
-            Error::ResponseBodyError(e) => write!(f, "cannot read the response body: {e}"),
+            Error::ResponseBodyError { status, source, .. } => {
+                write!(f, "cannot read the body of the {status} response: {source}")
+            }
             Error::InvalidResponsePayload { status, error, .. } => {
                 write!(f, "cannot decode the {status} response body: {error}")
             }
@@ -239,7 +260,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
         match self {
             Error::CommunicationError(e)
             | Error::InvalidUpgrade(e)
-            | Error::ResponseBodyError(e) => Some(e),
+            | Error::ResponseBodyError { source: e, .. } => Some(e),
             Error::InvalidResponsePayload { error, .. } => Some(error),
             _ => None,
         }

@@ -30,25 +30,58 @@ impl std::fmt::Display for WireError {
 
 impl std::error::Error for WireError {}
 
-/// Applies the wire rules to a request the generated code built for `operation`:
-/// [`check`], then [`finish`].
-pub fn apply(request: &mut reqwest::Request, operation: &Operation) -> Result<(), WireError> {
-    check(request, operation)?;
-    finish(request, operation)
-}
-
 /// Rejects unsendable path parameters (empty, `.`, `..`) before anything is sent.
 pub fn check(request: &reqwest::Request, operation: &Operation) -> Result<(), WireError> {
     check_path(operation.path, request.url().path()).map_err(WireError::PathParam)
 }
 
-/// For operations whose body travels in the query, moves the JSON body into
-/// `?requestBody=<encodeURIComponent(json)>` (no body, no `content-type`).
+/// Header the generated code adds that PortOne does not document (not sent).
+const UNDOCUMENTED_HEADERS: &[&str] = &["api-version"];
+
+/// Puts a request in PortOne's wire form, as PortOne's own TypeScript SDK sends it:
+/// - for operations whose body travels in the query, moves the JSON body into
+///   `?requestBody=<encodeURIComponent(json)>` (no body, no `content-type`);
+/// - encodes every query value like `encodeURIComponent` (space as `%20`, not `+`);
+/// - `Content-Length: 0` on a `POST`/`PUT`/`PATCH` without a body (RFC 9110 §8.6);
+/// - no `api-version` header.
 pub fn finish(request: &mut reqwest::Request, operation: &Operation) -> Result<(), WireError> {
     if operation.body.is_some_and(|b| b.in_query) {
         move_body_to_query(request)?;
     }
+    encode_query(request.url_mut());
+    let sends_content = matches!(
+        *request.method(),
+        reqwest::Method::POST | reqwest::Method::PUT | reqwest::Method::PATCH
+    );
+    if sends_content && request.body().is_none() {
+        request.headers_mut().insert(
+            CONTENT_LENGTH,
+            reqwest::header::HeaderValue::from_static("0"),
+        );
+    }
+    for name in UNDOCUMENTED_HEADERS {
+        request.headers_mut().remove(*name);
+    }
     Ok(())
+}
+
+/// Re-encodes the query string's keys and values like `encodeURIComponent` (the URL parser and
+/// reqwest's `query` encode them as HTML forms do: space as `+`, `!'()~` escaped).
+pub fn encode_query(url: &mut reqwest::Url) {
+    if url.query().is_none_or(str::is_empty) {
+        return;
+    }
+    let encoded: Vec<String> = url
+        .query_pairs()
+        .map(|(key, value)| {
+            format!(
+                "{}={}",
+                encode_uri_component(&key),
+                encode_uri_component(&value)
+            )
+        })
+        .collect();
+    url.set_query(Some(&encoded.join("&")));
 }
 
 /// Moves a JSON body into the `requestBody` query parameter, keeping other query parameters.

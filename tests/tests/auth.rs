@@ -51,11 +51,24 @@ async fn concurrent_callers_share_one_login() {
 }
 
 #[tokio::test]
-async fn refreshes_before_expiry() {
-    // Tokens that expire within the renewal margin are refreshed before use.
-    let tokens = TokenServer::new(30);
+async fn refreshes_before_expiry_without_a_renewal_storm() {
+    // A 3 s token: used (not renewed on every call) until it is due, then refreshed in the
+    // background while it is still used.
+    let tokens = TokenServer::new(3);
     let (_server, portone) = TokenServer::start_with_bearer_client(&tokens).await;
+    for _ in 0..5 {
+        assert!(is_not_found(portone.payment().get_payment("p").await));
+    }
+    assert_eq!(tokens.logins.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        tokens.refreshes.load(Ordering::SeqCst),
+        0,
+        "no renewal storm"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1_700)).await;
     assert!(is_not_found(portone.payment().get_payment("p").await));
+    // The renewal runs beside the call; the next call uses the refreshed token.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert!(is_not_found(portone.payment().get_payment("p").await));
     assert_eq!(tokens.logins.load(Ordering::SeqCst), 1);
     assert_eq!(tokens.refreshes.load(Ordering::SeqCst), 1);

@@ -257,7 +257,11 @@ async fn transport_timeout_and_invalid_input() {
         .unwrap();
     let err = portone.payment().get_payment("p").await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
-    assert!(err.to_string().starts_with("cannot reach PortOne"), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "cannot connect to PortOne: the request was not sent"
+    );
+    assert!(err.is_not_sent() && !err.is_outcome_unknown(), "{err:?}");
 
     let slow = RawServer::start(|_| {
         std::thread::sleep(Duration::from_millis(600));

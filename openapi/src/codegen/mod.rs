@@ -89,7 +89,9 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, String> {
     let (mut open_types, accessors) = unions::open_types(model, &fields);
     let (struct_api, structs) = structs::struct_api(&fields, normalized)?;
     open_types.extend(struct_api);
-    structs::mark_non_exhaustive(&mut client);
+    let (sensitive, debug_impls) = structs::redacted_debug(&fields);
+    open_types.extend(debug_impls);
+    structs::mark_non_exhaustive(&mut client, &sensitive);
     Ok(Generated {
         client,
         open_types: parse(open_types, "open types")?,

@@ -72,13 +72,53 @@ pub(crate) fn fields(client: &syn::File) -> BTreeMap<String, Vec<Field>> {
     out
 }
 
-/// Marks every struct with named fields of the `types` module `#[non_exhaustive]`.
-pub(crate) fn mark_non_exhaustive(client: &mut syn::File) {
-    struct Mark;
-    impl VisitMut for Mark {
+/// Properties whose values are secrets or sensitive personal data: credentials, one-time
+/// codes, card data, resident registration numbers. The `Debug` of a struct with one shows
+/// `[redacted]` instead, so that logging a request or a response never prints them.
+const SENSITIVE_PROPERTIES: &[&str] = &[
+    "apiSecret",
+    "accessToken",
+    "refreshToken",
+    "billingIssueToken",
+    "paymentToken",
+    "otp",
+    "passwordTwoDigits",
+    "birthOrBusinessRegistrationNumber",
+    "identityNumber",
+    "customerIdentityNumber",
+];
+
+/// Properties sensitive only in some structs: (struct name fragment, property).
+const SENSITIVE_IN: &[(&str, &str)] = &[("Credential", "number")];
+
+/// Whether the `Debug` of `struct_name` hides `field`.
+pub(crate) fn is_sensitive(struct_name: &str, field: &Field) -> bool {
+    SENSITIVE_PROPERTIES.contains(&field.wire.as_str())
+        || SENSITIVE_IN
+            .iter()
+            .any(|(fragment, property)| struct_name.contains(fragment) && field.wire == *property)
+}
+
+/// Marks every struct with named fields of the `types` module `#[non_exhaustive]`, and removes
+/// the derived `Debug` of those in `sensitive` (they get one that hides the sensitive fields).
+pub(crate) fn mark_non_exhaustive(client: &mut syn::File, sensitive: &BTreeSet<String>) {
+    struct Mark<'a>(&'a BTreeSet<String>);
+    impl VisitMut for Mark<'_> {
         fn visit_item_struct_mut(&mut self, s: &mut syn::ItemStruct) {
             if matches!(s.fields, syn::Fields::Named(_)) {
                 s.attrs.push(syn::parse_quote!(#[non_exhaustive]));
+            }
+            if self.0.contains(&s.ident.to_string()) {
+                for attr in &mut s.attrs {
+                    if attr.path().is_ident("derive")
+                        && let Ok(list) = attr.parse_args_with(
+                            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+                        )
+                    {
+                        let kept = list.iter().filter(|p| !p.is_ident("Debug"));
+                        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+                    }
+                }
             }
         }
     }
@@ -88,7 +128,7 @@ pub(crate) fn mark_non_exhaustive(client: &mut syn::File) {
             && let Some((_, items)) = &mut m.content
         {
             for item in items {
-                Mark.visit_item_mut(item);
+                Mark(sensitive).visit_item_mut(item);
             }
         }
     }
@@ -111,6 +151,39 @@ impl StructApi {
     pub fn required_struct(&self) -> Option<String> {
         (self.required.len() >= 2).then(|| format!("{}Required", self.name))
     }
+}
+
+/// The structs with a sensitive field, and their `Debug` impls that show `[redacted]` for it.
+pub(crate) fn redacted_debug(
+    fields: &BTreeMap<String, Vec<Field>>,
+) -> (BTreeSet<String>, TokenStream) {
+    let mut names = BTreeSet::new();
+    let mut impls = Vec::new();
+    for (name, fields) in fields {
+        if !fields.iter().any(|f| is_sensitive(name, f)) {
+            continue;
+        }
+        names.insert(name.clone());
+        let ident = format_ident!("{name}");
+        let entries = fields.iter().map(|f| {
+            let field = &f.ident;
+            let label = field.to_string();
+            if is_sensitive(name, f) {
+                quote!(.field(#label, &"[redacted]"))
+            } else {
+                quote!(.field(#label, &self.#field))
+            }
+        });
+        impls.push(quote! {
+            /// Sensitive fields (credentials, card data, identity numbers) show as `[redacted]`.
+            impl ::std::fmt::Debug for #ident {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.debug_struct(#name) #(#entries)* .finish()
+                }
+            }
+        });
+    }
+    (names, quote!(#(#impls)*))
 }
 
 /// `new`, the `...Required` structs and the setters of every struct (see the module docs).
@@ -245,6 +318,16 @@ fn constructor(
                 names.join(", ")
             );
             let lifetime = if has_str { quote!(<'_>) } else { quote!() };
+            let debug_entries = several.iter().map(|f| {
+                let field = &f.ident;
+                let label = field.to_string();
+                if is_sensitive(name, f) {
+                    quote!(.field(#label, &"[redacted]"))
+                } else {
+                    quote!(.field(#label, &self.#field))
+                }
+            });
+            let required_name = required_ident.to_string();
             Ok((
                 quote! {
                     #[doc = #doc]
@@ -254,9 +337,15 @@ fn constructor(
                 },
                 quote! {
                     #[doc = #struct_doc]
-                    #[derive(Clone, Debug)]
+                    #[derive(Clone)]
                     pub struct #required_ident #generics {
                         #(#decls,)*
+                    }
+
+                    impl #generics ::std::fmt::Debug for #required_ident #generics {
+                        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                            f.debug_struct(#required_name) #(#debug_entries)* .finish()
+                        }
                     }
                 },
             ))
