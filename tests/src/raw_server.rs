@@ -1,5 +1,6 @@
 //! A loopback HTTP/1.1 server that records each request exactly as received (request
-//! target bytes, headers, body) and answers with responses chosen by a closure.
+//! target bytes, headers, body) and answers with responses chosen by a closure, or misbehaves
+//! on purpose ([`Fault`]) byte for byte.
 
 use std::sync::{Arc, Mutex};
 
@@ -40,6 +41,21 @@ impl RawRequest {
     }
 }
 
+/// How the server misbehaves instead of answering normally.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// Close the connection without answering.
+    Close,
+    /// Write the head (announcing the whole body) and this many body bytes, then close.
+    CutBody(usize),
+    /// Write the head, then the body one byte at a time, this long apart.
+    Trickle(std::time::Duration),
+    /// Never answer (the connection stays open).
+    Hang,
+    /// Write exactly these bytes, then close (a redirect, a chunked or compressed answer...).
+    Raw(Vec<u8>),
+}
+
 /// A response to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawResponse {
@@ -49,6 +65,8 @@ pub struct RawResponse {
     pub headers: Vec<(String, String)>,
     /// Body bytes.
     pub body: Vec<u8>,
+    /// A misbehaviour instead of the plain answer.
+    pub fault: Option<Fault>,
 }
 
 impl RawResponse {
@@ -58,6 +76,23 @@ impl RawResponse {
             status,
             headers: vec![("content-type".into(), "application/json".into())],
             body: body.into().into_bytes(),
+            fault: None,
+        }
+    }
+
+    /// This response, delivered with `fault`.
+    pub fn with_fault(mut self, fault: Fault) -> RawResponse {
+        self.fault = Some(fault);
+        self
+    }
+
+    /// Exactly `bytes` on the wire.
+    pub fn raw(bytes: impl Into<Vec<u8>>) -> RawResponse {
+        RawResponse {
+            status: 0,
+            headers: Vec::new(),
+            body: Vec::new(),
+            fault: Some(Fault::Raw(bytes.into())),
         }
     }
 
@@ -170,6 +205,43 @@ async fn serve(
         buf.drain(..body_start + length);
         let response = responder(&request);
         recorded.lock().unwrap().push(request);
+        let head = |response: &RawResponse| {
+            let mut out = format!(
+                "HTTP/1.1 {} X\r\ncontent-length: {}\r\n",
+                response.status,
+                response.body.len()
+            );
+            for (name, value) in &response.headers {
+                out.push_str(&format!("{name}: {value}\r\n"));
+            }
+            out.push_str("\r\n");
+            out.into_bytes()
+        };
+        match &response.fault {
+            None => {}
+            Some(Fault::Close) => return Ok(()),
+            Some(Fault::CutBody(n)) => {
+                let mut bytes = head(&response);
+                bytes.extend_from_slice(&response.body[..(*n).min(response.body.len())]);
+                stream.write_all(&bytes).await?;
+                stream.flush().await?;
+                return Ok(());
+            }
+            Some(Fault::Trickle(interval)) => {
+                stream.write_all(&head(&response)).await?;
+                for byte in &response.body {
+                    tokio::time::sleep(*interval).await;
+                    stream.write_all(&[*byte]).await?;
+                }
+                continue;
+            }
+            Some(Fault::Hang) => std::future::pending::<()>().await,
+            Some(Fault::Raw(bytes)) => {
+                stream.write_all(bytes).await?;
+                stream.flush().await?;
+                return Ok(());
+            }
+        }
         let mut out = format!(
             "HTTP/1.1 {} X\r\ncontent-length: {}\r\n",
             response.status,

@@ -153,6 +153,7 @@ async fn bad_responses_give_useful_errors() {
                 status: 502,
                 headers: vec![("content-type".into(), "text/html".into())],
                 body: html.into(),
+                fault: None,
             },
             "unexpected HTTP 502 Bad Gateway from PortOne (text/html)",
         ),
@@ -169,6 +170,7 @@ async fn bad_responses_give_useful_errors() {
                 status: 404,
                 headers: vec![],
                 body: html.into(),
+                fault: None,
             },
             "cannot decode PortOne's HTTP 404 Not Found response at `.`",
         ),
@@ -199,6 +201,7 @@ async fn bad_responses_give_useful_errors() {
         status: 502,
         headers: vec![],
         body: html.into(),
+        fault: None,
     })
     .await;
     match client(&server)
