@@ -112,6 +112,29 @@ fn operation_doc(spec: &Value, request: &requests::Request) -> String {
     doc.push_str(&format!(
         ". Returns a [`{request}`]: set optional parameters on it, then `.await` it."
     ));
+    if op.method != portone_openapi::HttpMethod::Get {
+        doc.push_str(&recovery_doc(op));
+    }
+    doc
+}
+
+/// What to do when a call that changes something ends with its outcome unknown.
+fn recovery_doc(op: &Operation) -> String {
+    let mut doc = String::from(
+        "\n\n# When the outcome is unknown\n\nThe SDK never sends this request twice unless \
+         `RetryConfig::retry_non_idempotent` says so. If the call fails with \
+         [`Error::is_outcome_unknown`](crate::Error::is_outcome_unknown) (sent, answer lost), \
+         PortOne may have carried it out: ",
+    );
+    if op.path_params.iter().any(|p| p == "paymentId") {
+        doc.push_str(
+            "look the payment up with `portone.payment().get_payment(payment_id)`, or send this \
+             request again with the **same** `paymentId`, which PortOne treats as the \
+             idempotency key. Never retry with a new `paymentId`: that can charge twice.",
+        );
+    } else {
+        doc.push_str("check its result before sending it again.");
+    }
     doc
 }
 

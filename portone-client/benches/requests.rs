@@ -66,10 +66,12 @@ fn main() {
         std::process::exit(1);
     }
     println!(
-        "loopback server on {}: getPayment body {} bytes, getPayments body {} bytes",
+        "loopback server on {}: getPayment body {} bytes, getPayments body {} bytes ({} bytes gzip-compressed, {:.1}%)",
         server.address,
         server.payment.len(),
-        server.payments.len()
+        server.payments.len(),
+        server.payments_gzip.len(),
+        100.0 * server.payments_gzip.len() as f64 / server.payments.len() as f64
     );
     divan::main();
 }
@@ -79,6 +81,7 @@ struct Server {
     base_url: String,
     payment: Bytes,
     payments: Bytes,
+    payments_gzip: Bytes,
     /// Target (`path?query`) and `Authorization` of the last request.
     last: Arc<Mutex<(String, String)>>,
 }
@@ -87,6 +90,8 @@ struct Server {
 struct Bodies {
     payment: Bytes,
     payments: Bytes,
+    /// `payments`, gzip-compressed: served under the path prefix `/gzip`.
+    payments_gzip: Bytes,
     last: Arc<Mutex<(String, String)>>,
 }
 
@@ -94,9 +99,19 @@ impl Server {
     fn start() -> Result<Server, String> {
         let fixtures = fixtures::Fixtures::load()
             .map_err(|e| format!("cannot generate the benchmark fixtures: {e}"))?;
+        let payments_gzip = {
+            use std::io::Write as _;
+            let mut encoder =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            encoder
+                .write_all(&fixtures.payments)
+                .and_then(|()| encoder.finish())
+                .map_err(|e| format!("cannot compress the fixture: {e}"))?
+        };
         let bodies = Bodies {
             payment: Bytes::from(fixtures.payment),
             payments: Bytes::from(fixtures.payments),
+            payments_gzip: Bytes::from(payments_gzip),
             last: Arc::default(),
         };
         let listener = std::net::TcpListener::bind("127.0.0.1:0")
@@ -113,6 +128,7 @@ impl Server {
             base_url: format!("http://{address}"),
             payment: bodies.payment,
             payments: bodies.payments,
+            payments_gzip: bodies.payments_gzip,
             last: bodies.last,
         })
     }
@@ -157,7 +173,10 @@ async fn respond(State(bodies): State<Bodies>, request: Request) -> Response {
         .unwrap_or_default()
         .to_owned();
     let authorized = authorization.strip_prefix("PortOne ") == Some(SECRET);
-    let path = request.uri().path();
+    let (gzip, path) = match request.uri().path().strip_prefix("/gzip") {
+        Some(path) => (true, path),
+        None => (false, request.uri().path()),
+    };
     let body = if request.method() != axum::http::Method::GET {
         None
     } else if path == "/payments"
@@ -166,7 +185,11 @@ async fn respond(State(bodies): State<Bodies>, request: Request) -> Response {
             .query()
             .is_some_and(|q| q.starts_with("requestBody="))
     {
-        Some(bodies.payments.clone())
+        Some(if gzip {
+            bodies.payments_gzip.clone()
+        } else {
+            bodies.payments.clone()
+        })
     } else if path.strip_prefix("/payments/") == Some(PAYMENT_ID) {
         Some(bodies.payment.clone())
     } else {
@@ -180,6 +203,14 @@ async fn respond(State(bodies): State<Bodies>, request: Request) -> Response {
             StatusCode::UNAUTHORIZED,
             [(header::CONTENT_TYPE, "application/json")],
             r#"{"type":"UNAUTHORIZED","message":"bad secret"}"#,
+        )
+            .into_response(),
+        (true, Some(body)) if gzip => (
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::CONTENT_ENCODING, "gzip"),
+            ],
+            body,
         )
             .into_response(),
         (true, Some(body)) => ([(header::CONTENT_TYPE, "application/json")], body).into_response(),
@@ -517,5 +548,21 @@ mod get_payments_1000 {
     fn raw_value<const CONCURRENCY: usize>(bencher: Bencher) {
         let client = RawClient::new(&SERVER);
         bench_calls(bencher, client, CONCURRENCY, BATCH[1], raw_get_payments);
+    }
+
+    /// Through `portone-client`, the page gzip-compressed on the wire (decompressed by the
+    /// client: the cost of gzip on loopback, where transfer is free).
+    #[divan::bench(consts = [1], sample_count = 40)]
+    fn sdk_gzip<const CONCURRENCY: usize>(bencher: Bencher) {
+        let client = match PortOne::builder()
+            .api_secret(SECRET)
+            .base_url(format!("{}/gzip", SERVER.base_url))
+            .retry(RetryConfig::disabled())
+            .build()
+        {
+            Ok(client) => client,
+            Err(e) => panic!("cannot build the SDK client: {e}"),
+        };
+        bench_calls(bencher, client, CONCURRENCY, BATCH[1], sdk_get_payments);
     }
 }

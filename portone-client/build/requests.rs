@@ -9,7 +9,7 @@
 //! `timeout`, `attempt_timeout` and `retry`, is awaited directly (`IntoFuture`) and has `send()`.
 
 use heck::ToUpperCamelCase;
-use portone_openapi::codegen::{Call, Role};
+use portone_openapi::codegen::{Call, Role, option_of};
 use portone_openapi::{Operation, SuccessBody};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -319,20 +319,4 @@ fn kind(ident: &syn::Ident, role: Role, ty: &syn::Type) -> Option<Kind> {
 
 fn is_str(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.is_ident("str"))
-}
-
-/// `T` of `Option<T>`.
-fn option_of(ty: &syn::Type) -> Option<&syn::Type> {
-    let syn::Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    if last.ident != "Option" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        syn::GenericArgument::Type(inner) => Some(inner),
-        _ => None,
-    }
 }

@@ -290,7 +290,9 @@ impl Builder {
 
     /// Use this `reqwest::Client` (proxies, TLS settings, connection pool...). The request
     /// timeout and `User-Agent` are still applied per request. Start from
-    /// [`PortOne::http_client_builder`] to keep the SDK's TLS setup:
+    /// [`PortOne::http_client_builder`] to keep the SDK's TLS setup and its refusal to follow
+    /// redirects (reqwest's own default follows up to 10, which could turn a payment `POST`
+    /// into a `GET` elsewhere):
     ///
     /// ```
     /// use std::time::Duration;

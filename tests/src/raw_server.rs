@@ -242,17 +242,8 @@ async fn serve(
                 return Ok(());
             }
         }
-        let mut out = format!(
-            "HTTP/1.1 {} X\r\ncontent-length: {}\r\n",
-            response.status,
-            response.body.len()
-        );
-        for (name, value) in &response.headers {
-            out.push_str(&format!("{name}: {value}\r\n"));
-        }
-        out.push_str("\r\n");
         // One write: a separate small write for the body would wait for the client's delayed ACK.
-        let mut bytes = out.into_bytes();
+        let mut bytes = head(&response);
         bytes.extend_from_slice(&response.body);
         stream.write_all(&bytes).await?;
     }

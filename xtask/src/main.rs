@@ -6,6 +6,7 @@ mod build_report;
 mod cargo;
 mod diff;
 mod fetch;
+mod mutants;
 mod package;
 mod stability;
 mod surface;
@@ -48,6 +49,9 @@ enum Command {
     /// Compile a program written against each history spec's facade against the SDK of the
     /// next newer spec: everything the newer facade has unchanged must compile.
     Stability(stability::StabilityArgs),
+    /// Mutation testing (cargo-mutants) of the safety-critical files; fails on a missed mutant
+    /// not listed as equivalent in `xtask/mutants-equivalent.txt`. Slow: not part of CI.
+    Mutants(mutants::MutantsArgs),
 }
 
 fn main() -> ExitCode {
@@ -61,6 +65,7 @@ fn main() -> ExitCode {
         Command::BuildReport(args) => build_report::run(&args),
         Command::Package(args) => package::run_command(&args),
         Command::Stability(args) => stability::run(&args),
+        Command::Mutants(args) => mutants::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -97,7 +97,7 @@ fn call(op: &Operation, signature: &MethodSignature) -> Result<Call, String> {
                 .cloned()
                 .ok_or_else(|| format!("{}: no spec parameter for `{name}`", op.id))?
         };
-        let role = match (name.as_str(), is_option(ty)) {
+        let role = match (name.as_str(), super::option_of(ty).is_some()) {
             ("body", _) => Role::Body,
             (_, true) if wire == "storeId" => Role::StoreId,
             (_, true) => Role::Optional,
@@ -118,8 +118,4 @@ fn call(op: &Operation, signature: &MethodSignature) -> Result<Call, String> {
         err: signature.err.clone(),
         has_store_id,
     })
-}
-
-fn is_option(ty: &syn::Type) -> bool {
-    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
 }

@@ -17,7 +17,7 @@ mod structs;
 mod unions;
 
 pub use facade::{Call, Param, Role};
-pub use structs::{Field, StructApi};
+pub use structs::{Field, StructApi, option_of};
 pub use unions::Accessor;
 
 /// The generated sources of `portone-gen`.

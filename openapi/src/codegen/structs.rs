@@ -153,6 +153,23 @@ impl StructApi {
     }
 }
 
+/// The `.field(..)` calls of a `Debug` impl for `fields` of `struct_name`, sensitive ones shown
+/// as `[redacted]`.
+fn debug_fields<'f>(
+    struct_name: &'f str,
+    fields: impl Iterator<Item = &'f Field> + 'f,
+) -> impl Iterator<Item = TokenStream> + 'f {
+    fields.map(move |f| {
+        let field = &f.ident;
+        let label = field.to_string();
+        if is_sensitive(struct_name, f) {
+            quote!(.field(#label, &"[redacted]"))
+        } else {
+            quote!(.field(#label, &self.#field))
+        }
+    })
+}
+
 /// The structs with a sensitive field, and their `Debug` impls that show `[redacted]` for it.
 pub(crate) fn redacted_debug(
     fields: &BTreeMap<String, Vec<Field>>,
@@ -165,15 +182,7 @@ pub(crate) fn redacted_debug(
         }
         names.insert(name.clone());
         let ident = format_ident!("{name}");
-        let entries = fields.iter().map(|f| {
-            let field = &f.ident;
-            let label = field.to_string();
-            if is_sensitive(name, f) {
-                quote!(.field(#label, &"[redacted]"))
-            } else {
-                quote!(.field(#label, &self.#field))
-            }
-        });
+        let entries = debug_fields(name, fields.iter());
         impls.push(quote! {
             /// Sensitive fields (credentials, card data, identity numbers) show as `[redacted]`.
             impl ::std::fmt::Debug for #ident {
@@ -318,15 +327,7 @@ fn constructor(
                 names.join(", ")
             );
             let lifetime = if has_str { quote!(<'_>) } else { quote!() };
-            let debug_entries = several.iter().map(|f| {
-                let field = &f.ident;
-                let label = field.to_string();
-                if is_sensitive(name, f) {
-                    quote!(.field(#label, &"[redacted]"))
-                } else {
-                    quote!(.field(#label, &self.#field))
-                }
-            });
+            let debug_entries = debug_fields(name, several.iter().copied());
             let required_name = required_ident.to_string();
             Ok((
                 quote! {
@@ -463,7 +464,7 @@ pub(crate) fn types_module(client: &syn::File) -> &[syn::Item] {
 }
 
 /// `T` of `Option<T>`.
-fn option_of(ty: &syn::Type) -> Option<&syn::Type> {
+pub fn option_of(ty: &syn::Type) -> Option<&syn::Type> {
     let syn::Type::Path(p) = ty else { return None };
     let last = p.path.segments.last()?;
     if last.ident != "Option" {

@@ -1,0 +1,248 @@
+//! `cargo xtask mutants`: mutation testing (cargo-mutants) of the safety-critical files — which
+//! promises does no test hold? Fails on a missed mutant that `xtask/mutants-equivalent.txt`
+//! does not list, with a reason, as equivalent (a change no test can tell apart).
+//!
+//! Too slow for every CI run (every mutant rebuilds and runs the tests: about an hour on two
+//! cores): run it before resolving work on these files, and after changing them.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use crate::workspace_root;
+
+/// The files whose mistakes could send a payment twice, leak a secret, mistake an outcome, or
+/// decode a value wrongly.
+pub const SAFETY_CRITICAL: &[&str] = &[
+    "portone-client/src/retry.rs",
+    "portone-client/src/pipeline.rs",
+    "portone-client/src/body.rs",
+    "portone-client/src/auth.rs",
+    "portone-client/src/call.rs",
+    "portone-client/src/error.rs",
+    "portone-client/src/webhook.rs",
+    "portone-gen/src/path.rs",
+    "portone-gen/src/wire.rs",
+    "portone-gen/src/open.rs",
+];
+
+/// Missed mutants that no test can catch, with the reason (committed).
+const EQUIVALENT: &str = "xtask/mutants-equivalent.txt";
+
+#[derive(clap::Args, Debug, Default)]
+pub struct MutantsArgs {
+    /// Only this file (repeatable; default: every safety-critical file).
+    #[arg(long)]
+    pub file: Vec<String>,
+    /// Only list the mutants, do not test them.
+    #[arg(long)]
+    pub list: bool,
+    /// Judge an earlier run's results in `target/mutants` without running again.
+    #[arg(long)]
+    pub report_only: bool,
+}
+
+pub fn run(args: &MutantsArgs) -> Result<(), String> {
+    let root = workspace_root();
+    let files: Vec<&str> = if args.file.is_empty() {
+        SAFETY_CRITICAL.to_vec()
+    } else {
+        args.file.iter().map(String::as_str).collect()
+    };
+    let output = root.join("target/mutants");
+    if !args.report_only {
+        let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        // The copy must include the git-ignored materialized spec (cargo-mutants never copies
+        // `target/` unless asked).
+        cmd.current_dir(&root).args([
+            "mutants",
+            "--no-shuffle",
+            "--all-features",
+            "--gitignore",
+            "false",
+        ]);
+        for file in &files {
+            cmd.args(["--file", file]);
+        }
+        // The promises are held by the unit tests, the facade's tests and the workspace tests.
+        for package in ["portone-gen", "portone-client", "portone-tests"] {
+            cmd.args(["--test-package", package]);
+        }
+        cmd.arg("--output").arg(&output);
+        if args.list {
+            cmd.arg("--list");
+        }
+        // Unit and integration tests; doctests would compile dozens of programs per mutant.
+        cmd.args(["--", "--lib", "--tests"]);
+        let status = cmd.status().map_err(|e| {
+            format!("cannot run cargo-mutants ({e}): install it with `cargo install cargo-mutants`")
+        })?;
+        if args.list {
+            return Ok(());
+        }
+        // cargo-mutants exits non-zero when a mutant is missed; the judgment is below.
+        if !output.join("mutants.out").exists() {
+            return Err(format!("cargo-mutants failed ({status}) before testing mutants"));
+        }
+    }
+    let results = Results::read(&output.join("mutants.out"))?;
+    let equivalent = equivalents(&root.join(EQUIVALENT))?;
+    println!("{}", results.table());
+    let unexplained: Vec<&String> = results
+        .missed
+        .iter()
+        .filter(|m| !equivalent.contains_key(&key(m)))
+        .collect();
+    let stale: Vec<&String> = equivalent
+        .keys()
+        .filter(|k| files.iter().any(|f| k.starts_with(f)))
+        .filter(|k| !results.missed.iter().any(|m| key(m) == **k))
+        .collect();
+    for key in &stale {
+        eprintln!("note: {EQUIVALENT} lists `{key}`, which was not missed this time");
+    }
+    if unexplained.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} missed mutants no test catches and {EQUIVALENT} does not explain:\n  {}",
+            unexplained.len(),
+            unexplained
+                .iter()
+                .map(|m| m.as_str())
+                .collect::<Vec<_>>()
+                .join("\n  ")
+        ))
+    }
+}
+
+/// A mutant without its line and column (`file: description`), stable across edits elsewhere.
+pub fn key(mutant: &str) -> String {
+    let mut parts = mutant.splitn(4, ':');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(file), Some(line), Some(column), Some(rest))
+            if line.chars().all(|c| c.is_ascii_digit())
+                && column.chars().all(|c| c.is_ascii_digit()) =>
+        {
+            format!("{file}:{rest}")
+        }
+        _ => mutant.to_owned(),
+    }
+}
+
+/// `file: description # reason` lines; a line without a reason is an error.
+fn equivalents(path: &Path) -> Result<BTreeMap<String, String>, String> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let mut out = BTreeMap::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with("//") {
+            continue;
+        }
+        match line.rsplit_once(" # ") {
+            Some((mutant, reason)) if !reason.trim().is_empty() => {
+                out.insert(key(mutant.trim()), reason.trim().to_owned());
+            }
+            _ => {
+                return Err(format!(
+                    "{}:{}: an equivalent mutant needs ` # <reason>`",
+                    path.display(),
+                    number + 1
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// cargo-mutants' result files.
+struct Results {
+    caught: Vec<String>,
+    missed: Vec<String>,
+    timeout: Vec<String>,
+    unviable: Vec<String>,
+}
+
+impl Results {
+    fn read(dir: &Path) -> Result<Results, String> {
+        let lines = |name: &str| -> Vec<String> {
+            std::fs::read_to_string(dir.join(name))
+                .unwrap_or_default()
+                .lines()
+                .map(str::to_owned)
+                .filter(|l| !l.trim().is_empty())
+                .collect()
+        };
+        if !dir.join("caught.txt").exists() && !dir.join("missed.txt").exists() {
+            return Err(format!("no cargo-mutants results in {}", dir.display()));
+        }
+        Ok(Results {
+            caught: lines("caught.txt"),
+            missed: lines("missed.txt"),
+            timeout: lines("timeout.txt"),
+            unviable: lines("unviable.txt"),
+        })
+    }
+
+    /// Per file: mutants, caught, missed, timeouts (caught by the timeout), unviable.
+    fn table(&self) -> String {
+        let file = |m: &String| m.split(':').next().unwrap_or_default().to_owned();
+        let mut rows: BTreeMap<String, [usize; 4]> = BTreeMap::new();
+        for (column, list) in [&self.caught, &self.missed, &self.timeout, &self.unviable]
+            .into_iter()
+            .enumerate()
+        {
+            for mutant in list {
+                rows.entry(file(mutant)).or_default()[column] += 1;
+            }
+        }
+        let mut out = String::from(
+            "| file | mutants | caught | missed | timeout | unviable |\n|---|---:|---:|---:|---:|---:|\n",
+        );
+        let mut total = [0usize; 4];
+        for (file, counts) in &rows {
+            let all: usize = counts.iter().sum();
+            out.push_str(&format!(
+                "| {file} | {all} | {} | {} | {} | {} |\n",
+                counts[0], counts[1], counts[2], counts[3]
+            ));
+            for (t, c) in total.iter_mut().zip(counts) {
+                *t += c;
+            }
+        }
+        out.push_str(&format!(
+            "| **all** | {} | {} | {} | {} | {} |\n",
+            total.iter().sum::<usize>(),
+            total[0],
+            total[1],
+            total[2],
+            total[3]
+        ));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_drop_line_and_column() {
+        assert_eq!(
+            key("portone-client/src/retry.rs:110:9: replace RetryConfig::retries_transport -> bool with true"),
+            "portone-client/src/retry.rs: replace RetryConfig::retries_transport -> bool with true"
+        );
+        assert_eq!(key("no position here"), "no position here");
+    }
+
+    #[test]
+    fn equivalents_need_a_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("eq.txt");
+        std::fs::write(&path, "// comment\na.rs:1:2: replace x with y # same behaviour\n").unwrap();
+        let eq = equivalents(&path).unwrap();
+        assert_eq!(eq.get("a.rs: replace x with y").map(String::as_str), Some("same behaviour"));
+        std::fs::write(&path, "a.rs:1:2: replace x with y\n").unwrap();
+        assert!(equivalents(&path).unwrap_err().contains("needs ` # <reason>`"));
+    }
+}
