@@ -82,7 +82,9 @@ pub fn run(args: &MutantsArgs) -> Result<(), String> {
         }
         // cargo-mutants exits non-zero when a mutant is missed; the judgment is below.
         if !output.join("mutants.out").exists() {
-            return Err(format!("cargo-mutants failed ({status}) before testing mutants"));
+            return Err(format!(
+                "cargo-mutants failed ({status}) before testing mutants"
+            ));
         }
     }
     let results = Results::read(&output.join("mutants.out"))?;
@@ -229,7 +231,9 @@ mod tests {
     #[test]
     fn keys_drop_line_and_column() {
         assert_eq!(
-            key("portone-client/src/retry.rs:110:9: replace RetryConfig::retries_transport -> bool with true"),
+            key(
+                "portone-client/src/retry.rs:110:9: replace RetryConfig::retries_transport -> bool with true"
+            ),
             "portone-client/src/retry.rs: replace RetryConfig::retries_transport -> bool with true"
         );
         assert_eq!(key("no position here"), "no position here");
@@ -239,10 +243,21 @@ mod tests {
     fn equivalents_need_a_reason() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("eq.txt");
-        std::fs::write(&path, "// comment\na.rs:1:2: replace x with y # same behaviour\n").unwrap();
+        std::fs::write(
+            &path,
+            "// comment\na.rs:1:2: replace x with y # same behaviour\n",
+        )
+        .unwrap();
         let eq = equivalents(&path).unwrap();
-        assert_eq!(eq.get("a.rs: replace x with y").map(String::as_str), Some("same behaviour"));
+        assert_eq!(
+            eq.get("a.rs: replace x with y").map(String::as_str),
+            Some("same behaviour")
+        );
         std::fs::write(&path, "a.rs:1:2: replace x with y\n").unwrap();
-        assert!(equivalents(&path).unwrap_err().contains("needs ` # <reason>`"));
+        assert!(
+            equivalents(&path)
+                .unwrap_err()
+                .contains("needs ` # <reason>`")
+        );
     }
 }
