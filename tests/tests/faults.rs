@@ -67,6 +67,22 @@ struct Observed {
     printed: Vec<String>,
 }
 
+impl Observed {
+    /// A case that ended with `err`: its message, and everything printed of it.
+    fn error(
+        err: &(dyn std::error::Error + 'static),
+        checks: Result<(), String>,
+        requests: Vec<RawRequest>,
+    ) -> Observed {
+        Observed {
+            requests,
+            outcome: err.to_string(),
+            checks,
+            printed: printed(err),
+        }
+    }
+}
+
 fn posts(requests: &[RawRequest]) -> usize {
     requests.iter().filter(|r| r.method == "POST").count()
 }
@@ -231,15 +247,14 @@ fn cases() -> Vec<(&'static str, Case)> {
                     .await
                     .unwrap_err();
                 let requests = server.requests();
-                Observed {
-                    checks: check(
+                Observed::error(
+                    &err,
+                    check(
                         posts(&requests) == 1 && err.status().map(|s| s.as_u16()) == Some(503),
                         "one POST",
                     ),
-                    outcome: err.to_string(),
-                    printed: printed(&err),
                     requests,
-                }
+                )
             })
         }),
         ("POST, 301 redirect is not followed", || {
@@ -260,17 +275,16 @@ fn cases() -> Vec<(&'static str, Case)> {
                     Error::UnexpectedStatus(u) => u.location().map(str::to_owned),
                     _ => None,
                 };
-                Observed {
-                    checks: check(
+                Observed::error(
+                    &err,
+                    check(
                         requests.len() == 1
                             && posts(&requests) == 1
                             && location.as_deref() == Some("http://127.0.0.1:9/elsewhere"),
                         "unexpected 301 with its Location, one POST",
                     ),
-                    outcome: err.to_string(),
-                    printed: printed(&err),
                     requests,
-                }
+                )
             })
         }),
         ("POST, 307 redirect is not re-sent", || {
@@ -290,15 +304,14 @@ fn cases() -> Vec<(&'static str, Case)> {
                     .await
                     .unwrap_err();
                 let requests = server.requests();
-                Observed {
-                    checks: check(
+                Observed::error(
+                    &err,
+                    check(
                         requests.len() == 1 && err.status().map(|s| s.as_u16()) == Some(307),
                         "one request",
                     ),
-                    outcome: err.to_string(),
-                    printed: printed(&err),
                     requests,
-                }
+                )
             })
         }),
         ("GET, the body breaks off once, then a good answer", || {
@@ -362,15 +375,14 @@ fn cases() -> Vec<(&'static str, Case)> {
                 let portone = client(&server).max_response_size(1024).build().unwrap();
                 let err = portone.payment().get_payment("order-1").await.unwrap_err();
                 let requests = server.requests();
-                Observed {
-                    checks: check(
+                Observed::error(
+                    &err,
+                    check(
                         matches!(err, Error::ResponseTooLarge(_)) && requests.len() == 1,
                         "too large, not retried",
                     ),
-                    outcome: err.to_string(),
-                    printed: printed(&err),
                     requests,
-                }
+                )
             })
         }),
         ("GET, chunked body over the size limit", || {
@@ -384,15 +396,14 @@ fn cases() -> Vec<(&'static str, Case)> {
                 let portone = client(&server).max_response_size(1024).build().unwrap();
                 let err = portone.payment().get_payment("order-1").await.unwrap_err();
                 let requests = server.requests();
-                Observed {
-                    checks: check(
+                Observed::error(
+                    &err,
+                    check(
                         matches!(&err, Error::ResponseTooLarge(r) if r.limit() == 1024),
                         "too large",
                     ),
-                    outcome: err.to_string(),
-                    printed: printed(&err),
                     requests,
-                }
+                )
             })
         }),
         ("GET, 502 with a 5 MB body: short Debug and Display", || {
@@ -406,16 +417,15 @@ fn cases() -> Vec<(&'static str, Case)> {
                 let err = portone.payment().get_payment("order-1").await.unwrap_err();
                 let longest = printed(&err).iter().map(String::len).max().unwrap_or(0);
                 let requests = server.requests();
-                Observed {
-                    checks: check(
+                Observed::error(
+                    &err,
+                    check(
                         longest < 4096
                             && matches!(&err, Error::UnexpectedStatus(u) if u.body().len() == 5_400_000),
                         format!("longest line {longest} bytes, body kept whole"),
                     ),
-                    outcome: err.to_string(),
-                    printed: printed(&err),
                     requests,
-                }
+                )
             })
         }),
         ("GET, whole-call timeout across retries", || {
@@ -434,17 +444,16 @@ fn cases() -> Vec<(&'static str, Case)> {
                 let err = portone.payment().get_payment("order-1").await.unwrap_err();
                 let elapsed = start.elapsed();
                 let requests = server.requests();
-                Observed {
-                    checks: check(
+                Observed::error(
+                    &err,
+                    check(
                         err.is_timeout()
                             && elapsed < Duration::from_millis(1500)
                             && requests.len() > 1,
                         format!("timed out after {elapsed:?}"),
                     ),
-                    outcome: err.to_string(),
-                    printed: printed(&err),
                     requests,
-                }
+                )
             })
         }),
         (
@@ -562,15 +571,14 @@ fn cases() -> Vec<(&'static str, Case)> {
                         .unwrap();
                     let err = portone.payment().get_payment("order-1").await.unwrap_err();
                     let requests = server.requests();
-                    Observed {
-                        checks: check(
+                    Observed::error(
+                        &err,
+                        check(
                             matches!(&err, Error::Auth(a) if matches!(a.error(), Error::Decode(_))),
                             "a decode error of the login",
                         ),
-                        outcome: err.to_string(),
-                        printed: printed(&err),
                         requests,
-                    }
+                    )
                 })
             },
         ),

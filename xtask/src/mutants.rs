@@ -72,8 +72,11 @@ pub fn run(args: &MutantsArgs) -> Result<(), String> {
         if args.list {
             cmd.arg("--list");
         }
-        // Unit and integration tests; doctests would compile dozens of programs per mutant.
-        cmd.args(["--", "--lib", "--tests"]);
+        // Tests take up to ~30 s (the fault suite, the mock's end-to-end run); the surface
+        // tests (generator output, no runtime code) are skipped; doctests would compile dozens
+        // of programs per mutant.
+        cmd.args(["--timeout", "120", "--build-timeout", "900"]);
+        cmd.args(["--", "--lib", "--tests", "--", "--skip", "surface"]);
         let status = cmd.status().map_err(|e| {
             format!("cannot run cargo-mutants ({e}): install it with `cargo install cargo-mutants`")
         })?;
