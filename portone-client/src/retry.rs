@@ -188,6 +188,88 @@ mod tests {
     }
 
     #[test]
+    fn disabled_means_one_attempt_and_at_least_one_is_made() {
+        assert_eq!(RetryConfig::disabled().max_attempts, 1);
+        assert_eq!(RetryConfig::default().max_attempts, 3);
+        assert_eq!(RetryConfig::default().max_attempts(0).max_attempts, 1);
+        assert_eq!(RetryConfig::default().max_attempts(5).max_attempts, 5);
+        // Everything else as the default.
+        let disabled = RetryConfig::disabled();
+        assert_eq!(disabled.max_attempts(3), RetryConfig::default());
+    }
+
+    #[test]
+    fn the_retried_statuses_are_configurable() {
+        let config = RetryConfig::default().statuses([StatusCode::INTERNAL_SERVER_ERROR]);
+        assert!(config.retries_status(&Method::GET, StatusCode::INTERNAL_SERVER_ERROR));
+        assert!(!config.retries_status(&Method::GET, StatusCode::SERVICE_UNAVAILABLE));
+        assert!(!config.retries_status(&Method::POST, StatusCode::INTERNAL_SERVER_ERROR));
+        assert!(config.retries_reached(&Method::GET));
+        assert!(config.retries_reached(&Method::HEAD));
+        assert!(!config.retries_reached(&Method::POST));
+        assert!(!config.retries_reached(&Method::DELETE));
+        assert!(
+            RetryConfig::default()
+                .retry_non_idempotent(true)
+                .retries_reached(&Method::POST)
+        );
+    }
+
+    #[test]
+    fn retry_after_is_honoured_up_to_the_maximum_and_ignored_when_unusable() {
+        let config = RetryConfig::default()
+            .initial_backoff(Duration::from_millis(100))
+            .max_backoff(Duration::from_millis(100))
+            .max_retry_after(Duration::from_secs(2));
+        let headers = |value: &str| {
+            let mut headers = reqwest::header::HeaderMap::new();
+            headers.insert(reqwest::header::RETRY_AFTER, value.parse().unwrap());
+            headers
+        };
+        assert_eq!(
+            config.wait_after(&headers("2"), 1),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(
+            config.wait_after(&headers("1"), 1),
+            Some(Duration::from_secs(1))
+        );
+        assert_eq!(
+            config.wait_after(&headers("3"), 1),
+            None,
+            "longer than the maximum"
+        );
+        for unusable in ["soon", "-1", "1.5"] {
+            let wait = config
+                .wait_after(&headers(unusable), 1)
+                .expect("backoff instead");
+            assert!(wait <= Duration::from_millis(100), "{unusable}: {wait:?}");
+        }
+        let wait = config
+            .wait_after(&reqwest::header::HeaderMap::new(), 1)
+            .expect("backoff without Retry-After");
+        assert!(wait <= Duration::from_millis(100));
+        assert_eq!(
+            RetryConfig::default().max_retry_after,
+            Duration::from_secs(60)
+        );
+    }
+
+    #[test]
+    fn backoff_grows_exponentially_before_jitter() {
+        let config = RetryConfig::default()
+            .initial_backoff(Duration::from_millis(100))
+            .max_backoff(Duration::from_secs(10));
+        // Full jitter: uniform in [0, bound]. Over 200 draws the largest is close to the bound
+        // (below half of it with probability 2^-200).
+        let largest = |retry| (0..200).map(|_| config.backoff(retry)).max().unwrap();
+        assert!(largest(1) > Duration::from_millis(50));
+        assert!(largest(3) > Duration::from_millis(200), "{:?}", largest(3));
+        assert!(largest(3) <= Duration::from_millis(400));
+        assert!(largest(5) > Duration::from_millis(800));
+    }
+
+    #[test]
     fn backoff_is_jittered_and_bounded() {
         let config = RetryConfig::default()
             .initial_backoff(Duration::from_millis(100))
