@@ -12,6 +12,7 @@ pub mod codegen;
 pub mod features;
 pub mod model;
 pub mod normalize;
+pub mod repair;
 #[cfg(feature = "sample")]
 pub mod sample;
 pub mod source;
@@ -110,7 +111,11 @@ pub fn load_in_build_script(options: &Options) -> Result<(Spec, Normalized), Loa
     if locked {
         println!("cargo::rerun-if-changed={}", source::lock_path().display());
     }
-    load_for_build(options)
+    let loaded = load_for_build(options)?;
+    for repair in &loaded.1.repairs {
+        println!("cargo::warning={repair}");
+    }
+    Ok(loaded)
 }
 
 /// Ends a build script with one `error:` line (cargo shows it under the build failure).

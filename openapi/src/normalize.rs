@@ -17,6 +17,7 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::{Map, Value};
 
 use crate::model::*;
+use crate::repair::Repair;
 use crate::source::Spec;
 
 /// Normalization options.
@@ -47,6 +48,8 @@ pub struct Normalized {
     pub spec: Value,
     /// Facts about operations, unions and enums.
     pub model: ApiModel,
+    /// Known defects of the spec that were repaired (see [`crate::repair`]).
+    pub repairs: Vec<Repair>,
 }
 
 /// A construct the normalizer does not understand.
@@ -141,6 +144,7 @@ pub fn normalize(spec: &Spec, options: &Options) -> Result<Normalized, Normalize
     for (name, schema) in schemas.iter_mut() {
         clean_schema(&format!("components.schemas.{name}"), schema, true)?;
     }
+    let mut repairs = crate::repair::discriminator_mappings(schemas);
     schemas.insert(
         TIMESTAMP_COMPONENT.to_owned(),
         serde_json::json!({"type": "string", "format": "date-time"}),
@@ -150,6 +154,9 @@ pub fn normalize(spec: &Spec, options: &Options) -> Result<Normalized, Normalize
 
     // Unions and enums are read from the whole spec, before any operation is left out, so that
     // a type is generated the same way whatever operations a build selects.
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        repairs.extend(crate::repair::error_schemas(paths));
+    }
     let mut unions = collect_unions(&doc)?;
     let mut enums = collect_enums(&doc)?;
     strip_member_tags(&mut doc, &unions)?;
@@ -168,7 +175,11 @@ pub fn normalize(spec: &Spec, options: &Options) -> Result<Normalized, Normalize
         unions,
         enums,
     };
-    Ok(Normalized { spec: doc, model })
+    Ok(Normalized {
+        spec: doc,
+        model,
+        repairs,
+    })
 }
 
 impl Normalized {
