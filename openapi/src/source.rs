@@ -193,8 +193,12 @@ impl Spec {
 /// The committed pin of the spec the SDK is generated from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpecLock {
-    /// Where the spec is published.
+    /// Where the spec is published (serves the latest spec, not necessarily this one).
     pub source: String,
+    /// A URL that serves exactly this spec for good (PortOne's source repository at a fixed
+    /// commit), so that any commit of this repository can be rebuilt later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive: Option<String>,
     /// Hex sha256 of the spec bytes.
     pub sha256: String,
     /// The spec's `info.version`.
@@ -206,10 +210,11 @@ pub struct SpecLock {
 }
 
 impl SpecLock {
-    /// A lock describing `spec`, published at `source`.
+    /// A lock describing `spec`, published at `source` (no archive URL yet).
     pub fn for_spec(spec: &Spec, source: impl Into<String>) -> SpecLock {
         SpecLock {
             source: source.into(),
+            archive: None,
             sha256: spec.sha256.clone(),
             info_version: spec.info_version().to_owned(),
             operations: spec.operation_count(),

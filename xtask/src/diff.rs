@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use portone_openapi::Spec;
 use portone_review::diff::{SpecDiff, diff_specs};
 
-use crate::fetch::read_source;
+use crate::spec_store::read_source;
 
 #[derive(clap::Args, Debug)]
 pub struct DiffArgs {

@@ -6,6 +6,7 @@ mod build_report;
 mod cargo;
 mod diff;
 mod fetch;
+mod spec_store;
 mod mutants;
 mod package;
 mod stability;
@@ -30,7 +31,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Materialize the spec (from PortOne's URL by default) and check it against the lock.
+    /// Materialize the pinned spec: from the local cache, the lock's archive URL or its source URL.
     Fetch(fetch::FetchArgs),
     /// Compare two specs: a Markdown report of the changes, classified for Rust SDK users.
     Diff(diff::DiffArgs),

@@ -9,7 +9,8 @@ use portone_openapi::{Spec, SpecLock};
 use portone_review::diff::{SpecDiff, diff_specs};
 use portone_review::surface::Surface;
 
-use crate::fetch::{read_source, resolve_source};
+use crate::fetch::explicit_source;
+use crate::spec_store::{self, is_url, read_source};
 use crate::workspace_root;
 
 #[derive(clap::Args, Debug, Default)]
@@ -17,6 +18,10 @@ pub struct UpdateSpecArgs {
     /// A file path or http(s) URL (default: $PORTONE_OPENAPI_SOURCE, else the lock's source URL).
     #[arg(long)]
     pub from: Option<String>,
+    /// A URL that serves exactly this spec for good, recorded in the lock (default: for
+    /// PortOne's URL, its source repository's file at the latest commit, when the hashes match).
+    #[arg(long)]
+    pub archive: Option<String>,
     /// Also write the Markdown report to this file (for the pull-request description).
     #[arg(long)]
     pub report: Option<PathBuf>,
@@ -58,10 +63,6 @@ pub struct Prepared {
     pub changed: bool,
 }
 
-fn is_url(source: &str) -> bool {
-    source.starts_with("http://") || source.starts_with("https://")
-}
-
 /// Reads the new spec, diffs it against the pinned one and checks that it generates.
 /// Changes no file.
 pub fn prepare(paths: &Paths, from: &str) -> Result<Prepared, String> {
@@ -94,8 +95,13 @@ pub fn prepare(paths: &Paths, from: &str) -> Result<Prepared, String> {
     })
 }
 
-/// Pins the prepared spec: rewrites the lock and the materialized spec.
-pub fn apply(paths: &Paths, prepared: &Prepared) -> Result<SpecLock, String> {
+/// Pins the prepared spec: rewrites the lock (with `archive`, a URL serving exactly this spec)
+/// and the materialized spec.
+pub fn apply(
+    paths: &Paths,
+    prepared: &Prepared,
+    archive: Option<String>,
+) -> Result<SpecLock, String> {
     let published = if is_url(&prepared.from) {
         prepared.from.clone()
     } else {
@@ -104,13 +110,43 @@ pub fn apply(paths: &Paths, prepared: &Prepared) -> Result<SpecLock, String> {
             .as_ref()
             .map_or(DEFAULT_SOURCE_URL.to_owned(), |l| l.source.clone())
     };
-    let lock = SpecLock::for_spec(&prepared.new, published);
+    let mut lock = SpecLock::for_spec(&prepared.new, published);
+    lock.archive = archive;
     if std::fs::read(&paths.spec).ok().as_deref() != Some(prepared.bytes.as_slice()) {
         std::fs::write(&paths.spec, &prepared.bytes)
             .map_err(|e| format!("cannot write {}: {e}", paths.spec.display()))?;
     }
     lock.write(&paths.lock).map_err(|e| e.to_string())?;
     Ok(lock)
+}
+
+/// The archive URL to record: `--archive` (checked to serve exactly the new spec), else one
+/// found upstream; without one the pin is restorable only from local caches (a warning).
+fn archive_for(given: Option<&str>, prepared: &Prepared) -> Result<Option<String>, String> {
+    if let Some(url) = given {
+        let bytes = read_source(url)?;
+        let found = portone_openapi::source::sha256_hex(&bytes);
+        if found != prepared.new.sha256 {
+            return Err(format!(
+                "--archive {url} serves sha256 {found}, not the new spec's {}",
+                prepared.new.sha256
+            ));
+        }
+        return Ok(Some(url.to_owned()));
+    }
+    match spec_store::find_archive(&prepared.from, &prepared.new.sha256) {
+        Ok(url) => {
+            eprintln!("archive: {url}");
+            Ok(Some(url))
+        }
+        Err(why) => {
+            eprintln!(
+                "warning: no archive URL for this spec ({why}); it can be restored only from \
+                 a spec cache: give one with --archive URL"
+            );
+            Ok(None)
+        }
+    }
 }
 
 fn cargo(args: &[&str]) -> Command {
@@ -122,7 +158,10 @@ fn cargo(args: &[&str]) -> Command {
 pub fn run(args: &UpdateSpecArgs) -> Result<(), String> {
     let paths = Paths::workspace();
     let lock = SpecLock::read(&paths.lock).ok();
-    let from = resolve_source(args.from.as_deref(), lock.as_ref());
+    let from = explicit_source(args.from.as_deref()).unwrap_or_else(|| {
+        lock.as_ref()
+            .map_or(DEFAULT_SOURCE_URL.to_owned(), |l| l.source.clone())
+    });
     let prepared = prepare(&paths, &from)?;
     match &prepared.report {
         Ok(report) => {
@@ -139,18 +178,29 @@ pub fn run(args: &UpdateSpecArgs) -> Result<(), String> {
             "warning: no diff report: {why}; the snapshot review below still shows every change"
         ),
     }
-    if !prepared.changed {
+    if !prepared.changed && prepared.lock.as_ref().is_some_and(|l| l.archive.is_some()) {
         eprintln!(
             "{from} is already the pinned spec (sha256 {}); checking the snapshot",
             &prepared.new.sha256[..12]
         );
+        spec_store::remember(&prepared.bytes);
         return crate::surface::check_pinned();
     }
     if args.dry_run {
         eprintln!("dry run: the new spec generates; nothing was changed");
         return Ok(());
     }
-    let lock = apply(&paths, &prepared)?;
+    let archive = archive_for(args.archive.as_deref(), &prepared)?;
+    // Both the outgoing and the incoming pin stay restorable offline.
+    if let Ok(old) = std::fs::read(&paths.spec) {
+        spec_store::remember(&old);
+    }
+    spec_store::remember(&prepared.bytes);
+    let lock = apply(&paths, &prepared, archive)?;
+    if !prepared.changed {
+        eprintln!("the pinned spec is unchanged; recorded its archive URL in the lock");
+        return crate::surface::check_pinned();
+    }
     eprintln!(
         "pinned {} (info.version {}, sha256 {}, {} operations, {} schemas) in {}",
         from,
@@ -251,7 +301,7 @@ mod tests {
             Spec::from_path(&paths.spec).unwrap().sha256
         );
 
-        let lock = apply(&paths, &prepared).unwrap();
+        let lock = apply(&paths, &prepared, Some("https://example.invalid/a.json".into())).unwrap();
         assert_eq!(SpecLock::read(&paths.lock).unwrap(), lock);
         assert_eq!(
             lock.sha256,
@@ -261,6 +311,7 @@ mod tests {
             lock.source, DEFAULT_SOURCE_URL,
             "a file source keeps the URL"
         );
+        assert_eq!(lock.archive.as_deref(), Some("https://example.invalid/a.json"));
         assert_eq!(
             std::fs::read(&paths.spec).unwrap(),
             std::fs::read(&new).unwrap()
@@ -297,6 +348,23 @@ mod tests {
             .err()
             .expect("must fail");
         assert!(err.contains("cannot read /nonexistent/spec.json"), "{err}");
+    }
+
+    #[test]
+    fn an_archive_url_must_serve_the_new_spec() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = pinned_copy(dir.path());
+        let new = shared("portone-v2.openapi.json");
+        let prepared = prepare(&paths, &new).unwrap();
+        assert_eq!(
+            archive_for(Some(&new), &prepared).unwrap().as_deref(),
+            Some(new.as_str())
+        );
+        let err = archive_for(Some(&shared("history/2026-05-22.openapi.json")), &prepared)
+            .unwrap_err();
+        assert!(err.contains("not the new spec's"), "{err}");
+        // A spec read from a file has no upstream archive: a warning, not an error.
+        assert_eq!(archive_for(None, &prepared).unwrap(), None);
     }
 
     #[test]
