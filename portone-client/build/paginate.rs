@@ -1,16 +1,5 @@
-//! Emits pagination helpers for the list operations (runtime: `src/paginate.rs`).
-//!
-//! List operations are recognized from the normalized schemas, not from a hand-made list:
-//!
-//! - numbered pages: the body has `page` (an object with integer `number` and `size`) or
-//!   integer `pageNumber` and `pageSize`; the response has `page` (an object with integer
-//!   `number`, `size`, `totalCount`) and exactly one array property (the items);
-//! - cursors: the body has a string `cursor` and an integer `size`; the response has exactly
-//!   one array property whose items (a component) have a string `cursor`.
-//!
-//! An operation that looks like a list (a body with `page`/`pageNumber`/`pageSize`/`cursor`,
-//! or a response with `page`/`cursor`/`nextCursor`/`totalCount`) but fits neither shape is
-//! listed in `UNCLASSIFIED_LIST_OPERATIONS` with the reason, and the build warns about it.
+//! Emits pagination helpers for the list operations (runtime: `src/paginate.rs`); which
+//! operations are lists is decided by `portone_openapi::codegen::lists`.
 //!
 //! For each list operation this emits: a `<method>_stream` method in the operation's group,
 //! `ListResponse` for its response type, a JSON adapter, and an entry of `LIST_OPERATIONS`.
@@ -18,49 +7,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToSnakeCase;
-use portone_openapi::{Normalized, Operation, SuccessBody, rust_type_name};
+use portone_openapi::codegen::lists::{ListOp, Style, list_operations};
+use portone_openapi::{Normalized, rust_type_name};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde_json::{Map, Value};
 
 use crate::requests::{Kind, Request};
-
-const SCHEMA_PREFIX: &str = "#/components/schemas/";
-
-/// Body properties that make an operation look like a list.
-const BODY_HINTS: &[&str] = &["page", "pageNumber", "pageSize", "cursor"];
-/// Response properties that make an operation look like a list.
-const RESPONSE_HINTS: &[&str] = &["page", "cursor", "nextCursor", "totalCount"];
-
-/// How a list operation's body selects a page.
-enum Style {
-    /// `page: {number, size}`; the component of the page input.
-    NestedPage { input: String },
-    /// `pageNumber`, `pageSize`.
-    FlatPage,
-    /// `cursor`, `size`; items carry `cursor`.
-    Cursor,
-}
-
-/// A recognized list operation.
-struct ListOp<'a> {
-    op: &'a Operation,
-    body: String,
-    response: String,
-    /// Wire name of the items property.
-    items: String,
-    /// Component of the items.
-    item: String,
-    /// For numbered pages: the component of the response's `page`.
-    page_info: Option<String>,
-    style: Style,
-}
-
-enum Classified<'a> {
-    NotList,
-    List(ListOp<'a>),
-    Unclassified(String),
-}
 
 /// Extra items appended to `api.rs`: stream methods, `ListResponse` impls, `LIST_OPERATIONS`
 /// and `UNCLASSIFIED_LIST_OPERATIONS`.
@@ -68,80 +20,37 @@ pub(crate) fn emit(
     normalized: &Normalized,
     requests: &BTreeMap<String, Request>,
 ) -> Result<TokenStream, String> {
-    let schemas = normalized.spec["components"]["schemas"]
-        .as_object()
-        .ok_or("the normalized spec has no components.schemas")?;
-    let method_names: BTreeSet<&str> = normalized
-        .model
-        .operations
-        .iter()
-        .map(|op| op.rust_name.as_str())
-        .collect();
-
+    let classified = list_operations(normalized)?;
     let mut items = Vec::new();
     let mut table = Vec::new();
-    let mut unclassified = Vec::new();
-    let mut responses: BTreeMap<String, String> = BTreeMap::new();
+    let mut responses = BTreeSet::new();
     let mut slots = BTreeSet::new();
     let mut slots_mut = BTreeSet::new();
 
-    for op in &normalized.model.operations {
-        let list = match classify(schemas, op) {
-            Classified::NotList => continue,
-            Classified::Unclassified(reason) => {
-                unclassified.push((op.id.clone(), reason));
-                continue;
-            }
-            Classified::List(list) => list,
-        };
-        let stream_name = format!("{}_stream", op.rust_name);
-        if method_names.contains(stream_name.as_str()) {
-            unclassified.push((
-                op.id.clone(),
-                format!("`{stream_name}` is already the name of an operation"),
-            ));
-            continue;
-        }
+    for list in &classified.lists {
+        let op = list.op;
         let request = requests
             .get(&op.rust_name)
             .ok_or_else(|| format!("no request builder for {}", op.id))?;
         if request.body().is_none() {
-            unclassified.push((
-                op.id.clone(),
-                "the generated method has no `body: &T` parameter".into(),
+            return Err(format!(
+                "list operation {}: the generated method has no `body: &T` parameter",
+                op.id
             ));
-            continue;
         }
-        // Response types shared by several operations get one `ListResponse` impl, which
-        // must then describe them all alike.
-        let shape = format!("{}/{}/{}", list.items, list.item, list.page_info.is_some());
-        match responses.get(&list.response) {
-            Some(existing) if *existing != shape => {
-                unclassified.push((
-                    op.id.clone(),
-                    format!(
-                        "response {} is shared with a list operation of another shape",
-                        list.response
-                    ),
-                ));
-                continue;
-            }
-            Some(_) => {}
-            None => {
-                responses.insert(list.response.clone(), shape);
-                items.push(list_response_impl(&list));
-                if let Some(info) = &list.page_info {
-                    slots.insert(info.clone());
-                }
+        if responses.insert(list.response.clone()) {
+            items.push(list_response_impl(list));
+            if let Some(info) = &list.page_info {
+                slots.insert(info.clone());
             }
         }
         if let Style::NestedPage { input } = &list.style {
             slots.insert(input.clone());
             slots_mut.insert(input.clone());
         }
-        items.push(stream_method(&list, request));
-        items.push(json_adapter(&list, request));
-        table.push(table_entry(&list));
+        items.push(stream_method(list, request));
+        items.push(json_adapter(list, request));
+        table.push(table_entry(list));
     }
 
     for slot in &slots {
@@ -171,10 +80,11 @@ pub(crate) fn emit(
     if table.is_empty() {
         println!("cargo::rustc-cfg=portone_no_list_operations");
     }
-    for (id, reason) in &unclassified {
+    for (id, reason) in &classified.unclassified {
         println!("cargo::warning=list-like operation {id} has no stream helper: {reason}");
     }
-    let unclassified = unclassified
+    let unclassified = classified
+        .unclassified
         .iter()
         .map(|(id, reason)| quote!((#id, #reason)));
     Ok(quote! {
@@ -188,133 +98,6 @@ pub(crate) fn emit(
         /// helper: (`operationId`, reason). Empty for the specs this crate is tested with.
         pub static UNCLASSIFIED_LIST_OPERATIONS: &[(&str, &str)] = &[#(#unclassified),*];
     })
-}
-
-fn classify<'a>(schemas: &Map<String, Value>, op: &'a Operation) -> Classified<'a> {
-    let body_schema = op.body.as_ref().map(|b| b.schema.as_str());
-    let response_schema = match &op.success {
-        SuccessBody::Json(name) => Some(name.as_str()),
-        _ => None,
-    };
-    let body = body_schema.and_then(|name| properties(schemas, name));
-    let response = response_schema.and_then(|name| properties(schemas, name));
-    let hinted = |props: Option<&Map<String, Value>>, hints: &[&str]| {
-        props.is_some_and(|p| hints.iter().any(|h| p.contains_key(*h)))
-    };
-    if !hinted(body, BODY_HINTS) && !hinted(response, RESPONSE_HINTS) {
-        return Classified::NotList;
-    }
-    let (Some(body_name), Some(body)) = (body_schema, body) else {
-        return Classified::Unclassified("no JSON object request body".into());
-    };
-    let (Some(response_name), Some(response)) = (response_schema, response) else {
-        return Classified::Unclassified("no JSON object success response".into());
-    };
-
-    let arrays: Vec<(&String, &Value)> = response
-        .iter()
-        .filter(|(_, schema)| schema["type"] == "array")
-        .collect();
-    let item_component = |schema: &Value| ref_name(&schema["items"]).map(str::to_owned);
-
-    let nested = body
-        .get("page")
-        .and_then(ref_name)
-        .filter(|input| {
-            schemas.get(*input).is_some_and(|schema| {
-                has_integers(schema, &["number", "size"]) && !requires(schema, &["number", "size"])
-            })
-        })
-        .map(str::to_owned);
-    let flat = has_integer_props(body, &["pageNumber", "pageSize"]);
-    let cursor = body.get("cursor").is_some_and(|s| s["type"] == "string")
-        && has_integer_props(body, &["size"]);
-
-    let list = |items: &str, item: String, page_info: Option<String>, style: Style| ListOp {
-        op,
-        body: body_name.to_owned(),
-        response: response_name.to_owned(),
-        items: items.to_owned(),
-        item,
-        page_info,
-        style,
-    };
-
-    if nested.is_some() || flat {
-        let Some(info) = response.get("page").and_then(ref_name).filter(|info| {
-            schemas
-                .get(*info)
-                .is_some_and(|s| has_integers(s, &["number", "size", "totalCount"]))
-        }) else {
-            return Classified::Unclassified(
-                "numbered-page request, but the response has no `page: {number, size, totalCount}`"
-                    .into(),
-            );
-        };
-        let [(items, schema)] = arrays.as_slice() else {
-            return Classified::Unclassified(format!(
-                "numbered pages, but the response has {} array properties instead of one",
-                arrays.len()
-            ));
-        };
-        let Some(item) = item_component(schema) else {
-            return Classified::Unclassified(format!("the items of `{items}` are not a component"));
-        };
-        let style = match nested {
-            Some(input) => Style::NestedPage { input },
-            None => Style::FlatPage,
-        };
-        return Classified::List(list(items, item, Some(info.to_owned()), style));
-    }
-    if cursor {
-        let with_cursor: Vec<(&String, String)> = arrays
-            .iter()
-            .filter_map(|(name, schema)| Some((*name, item_component(schema)?)))
-            .filter(|(_, item)| {
-                properties(schemas, item)
-                    .and_then(|p| p.get("cursor"))
-                    .is_some_and(|c| c["type"] == "string")
-            })
-            .collect();
-        let [(items, item)] = with_cursor.as_slice() else {
-            return Classified::Unclassified(format!(
-                "cursor request, but the response has {} arrays of items with a `cursor` \
-                 instead of one",
-                with_cursor.len()
-            ));
-        };
-        return Classified::List(list(items, item.clone(), None, Style::Cursor));
-    }
-    Classified::Unclassified(
-        "neither `page: {number, size}`, `pageNumber`/`pageSize` nor `cursor`/`size` in the body"
-            .into(),
-    )
-}
-
-fn properties<'s>(schemas: &'s Map<String, Value>, name: &str) -> Option<&'s Map<String, Value>> {
-    schemas.get(name)?.get("properties")?.as_object()
-}
-
-fn ref_name(schema: &Value) -> Option<&str> {
-    schema.get("$ref")?.as_str()?.strip_prefix(SCHEMA_PREFIX)
-}
-
-fn has_integer_props(props: &Map<String, Value>, names: &[&str]) -> bool {
-    names
-        .iter()
-        .all(|n| props.get(*n).is_some_and(|p| p["type"] == "integer"))
-}
-
-fn has_integers(schema: &Value, names: &[&str]) -> bool {
-    schema["properties"]
-        .as_object()
-        .is_some_and(|props| has_integer_props(props, names))
-}
-
-fn requires(schema: &Value, names: &[&str]) -> bool {
-    schema["required"]
-        .as_array()
-        .is_some_and(|r| r.iter().any(|v| names.iter().any(|n| v == *n)))
 }
 
 /// The Rust field typify gives a property (its `sanitize` for snake case).

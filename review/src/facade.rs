@@ -1,10 +1,12 @@
 //! The API of `portone-client` (the facade) that a spec produces: per operation its group path,
-//! method, required arguments and builder setters; per request struct how `new` takes its
-//! required fields and which setters it has; per union its accessors. Types are written as a
-//! user writes them (`portone_client::types::X`), so two specs' facades compare item by item.
+//! method, required arguments, builder setters and stream method; per request struct how `new`
+//! takes its required fields and which setters it has; per union its accessors. Types are
+//! written as a user writes them (`portone_client::types::X`), so two specs' facades compare
+//! item by item; [`FacadeSurface::lines`] is its part of the API-surface snapshot.
 
 use std::collections::BTreeMap;
 
+use portone_openapi::codegen::lists::list_operations;
 use portone_openapi::codegen::{Generated, Role, generate};
 use portone_openapi::{Normalized, Options, Spec, normalize};
 use quote::ToTokens;
@@ -26,6 +28,17 @@ pub struct Call {
     pub output: (String, String),
     /// Whether PortOne marks it `x-portone-unstable`.
     pub unstable: bool,
+    /// For a list operation: its stream method and the type of the items.
+    pub stream: Option<Stream>,
+}
+
+/// The `<method>_stream` method of a list operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stream {
+    /// `get_payments_stream`.
+    pub method: String,
+    /// The type of the items (`portone_client::types::Payment`).
+    pub item: String,
 }
 
 impl Call {
@@ -72,6 +85,7 @@ impl FacadeSurface {
         generated: &Generated,
     ) -> Result<FacadeSurface, String> {
         let mut surface = FacadeSurface::default();
+        let lists = list_operations(normalized)?;
         for call in generated.calls(&normalized.model)? {
             let op = &call.operation;
             let param = |p: &portone_openapi::codegen::Param| {
@@ -101,6 +115,17 @@ impl FacadeSurface {
                     store_id: call.has_store_id,
                     output: (user_type(&call.ok), user_type(&call.err)),
                     unstable: op.unstable,
+                    stream: lists
+                        .lists
+                        .iter()
+                        .find(|list| list.op.id == op.id)
+                        .map(|list| Stream {
+                            method: list.stream_method(),
+                            item: format!(
+                                "portone_client::types::{}",
+                                portone_openapi::rust_type_name(&list.item)
+                            ),
+                        }),
                 },
             );
         }
@@ -124,6 +149,74 @@ impl FacadeSurface {
                 .insert((a.union.clone(), a.method.to_string()), returns);
         }
         Ok(surface)
+    }
+}
+
+impl FacadeSurface {
+    /// The facade part of the API-surface manifest, one item a line: every call (group path,
+    /// method, arguments, result), its setters and stream, then every struct's `new` and setters,
+    /// then every union accessor. `portone_client::types::` is written `types::`.
+    pub fn lines(&self) -> Vec<String> {
+        let short = |ty: &str| ty.replace("portone_client::types::", "types::");
+        let list = |items: &[(String, String)]| {
+            items
+                .iter()
+                .map(|(name, ty)| format!("{name}: {}", short(ty)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut lines = Vec::new();
+        for (method, call) in &self.calls {
+            let path = call.path(method);
+            let unstable = if call.unstable { " | unstable" } else { "" };
+            let (ok, err) = (short(&call.output.0), short(&call.output.1));
+            lines.push(format!(
+                "call {path}({}) -> Result<{ok}, Error<{err}>>{unstable}",
+                list(&call.arguments)
+            ));
+            if call.store_id {
+                lines.push(format!("setter {path}.store_id(String)"));
+            }
+            for (name, ty) in &call.setters {
+                lines.push(format!("setter {path}.{name}({})", short(ty)));
+            }
+            if let Some(stream) = &call.stream {
+                // The stream takes the body by value.
+                let arguments: Vec<(String, String)> = call
+                    .arguments
+                    .iter()
+                    .map(|(name, ty)| (name.clone(), ty.trim_start_matches('&').to_owned()))
+                    .map(|(name, ty)| match ty.as_str() {
+                        "str" => (name, "&str".to_owned()),
+                        _ => (name, ty),
+                    })
+                    .collect();
+                lines.push(format!(
+                    "stream {}.{}({}) -> Paginated<{}, Error<{err}>>{unstable}",
+                    call.group.join("."),
+                    stream.method,
+                    list(&arguments),
+                    short(&stream.item)
+                ));
+            }
+        }
+        for (name, s) in &self.structs {
+            // With two or more required fields `new` takes them named, in `{name}Required`.
+            match s.required.len() {
+                0 | 1 => lines.push(format!("new {name}({})", list(&s.required))),
+                _ => lines.push(format!(
+                    "new {name}({name}Required {{ {} }})",
+                    list(&s.required)
+                )),
+            }
+            for (setter, ty) in &s.setters {
+                lines.push(format!("set {name}.{setter}({})", short(ty)));
+            }
+        }
+        for ((union, method), returns) in &self.accessors {
+            lines.push(format!("accessor {union}.{method}() -> {}", short(returns)));
+        }
+        lines
     }
 }
 

@@ -3,13 +3,21 @@
 //! [`Surface::build`] normalizes a spec (unstable operations included, flagged), runs the
 //! generator, and reads back what `portone-gen` exposes: the signature of every method of
 //! `Client`, every type of the `types` module with its fields (Rust name, wire name, Rust
-//! type), every enum value and every union case. [`Surface::text`] prints it one item a line,
-//! sorted, with no prose from the spec, so that a spec update shows up in the committed
-//! snapshot as a small line-oriented diff.
+//! type), every enum value and every union case; and what users of `portone-client` call (the
+//! [facade](crate::facade): group paths, methods, setters, streams, struct constructors and
+//! setters, union accessors). [`Surface::text`] prints it one item a line, sorted, with no
+//! prose from the spec, so that a spec update shows up in the committed snapshot as a small
+//! line-oriented diff.
 //!
 //! Line formats (see `MAINTAINING.md`):
 //!
 //! ```text
+//! call payment.billing_key.delete_billing_key(billing_key: &str) -> Result<types::DeleteBillingKeyResponse, Error<types::DeleteBillingKeyError>>
+//! setter payment.billing_key.delete_billing_key.reason(String)
+//! stream payment.get_payments_stream(body: types::GetPaymentsBody) -> Paginated<types::Payment, Error<types::GetPaymentsError>>
+//! new GetPaymentsBody()
+//! set GetPaymentsBody.page(types::PageInput)
+//! accessor PaymentEvent.as_paid() -> Option<&types::PaidPayment>
 //! spec 1.16.0 sha256:6fa978721dc6 operations=147 unstable=27 types=1004
 //! client new(baseurl: &str, inner: crate::Hooks) -> Self
 //! op get_payment(payment_id: &str, store_id: Option<&str>) -> Result<ResponseValue<types::Payment>, Error<types::GetPaymentError>> | GET /payments/{paymentId} | category payment
@@ -212,6 +220,8 @@ pub struct Surface {
     pub operations: Vec<OperationSurface>,
     /// Types of the `types` module, sorted by name.
     pub types: Vec<TypeSurface>,
+    /// What `portone-client` offers for this spec.
+    pub facade: crate::facade::FacadeSurface,
 }
 
 impl Surface {
@@ -383,7 +393,10 @@ impl Surface {
         }
         operations.sort_by(|a, b| a.signature.name.cmp(&b.signature.name));
 
+        let facade = crate::facade::FacadeSurface::from_generated(normalized, generated)
+            .or_else(|problem| unexpected("the portone-client facade", problem))?;
         Ok(Surface {
+            facade,
             spec_version: model.info_version.clone(),
             spec_sha256: spec_sha256.to_owned(),
             client_fns,
@@ -495,6 +508,7 @@ impl Surface {
                 }
             }
         }
+        lines.extend(self.facade.lines());
         lines
     }
 

@@ -96,6 +96,16 @@ field Things.extra: HashMap<String, String> default
 field Things.items: Vec<types::Thing>
 field Things.total: i64
 opaque error::ConversionError
+call thing.get_things(body: &types::ThingFilter) -> Result<types::Things, Error<types::GetThingsError>>
+setter thing.get_things.store_id(String)
+call things.ping_thing(thing_id: &str) -> Result<(), Error<()>> | unstable
+new BigThing(size: i32)
+new NotFoundError()
+new ThingFilter()
+set ThingFilter.from(portone_client::Timestamp)
+set ThingFilter.status(types::Status)
+new Things(ThingsRequired {{ items: Vec<types::Thing>, total: i64 }})
+accessor GetThingsError.message() -> Option<&str>
 "
     );
     assert_eq!(text, expected, "\n{text}");

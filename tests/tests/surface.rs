@@ -141,3 +141,49 @@ fn every_enum_value_union_case_and_object_is_in_the_surface() {
     // Text and structure agree; lines are unique (one item a line).
     assert_eq!(lines.len(), surface.lines().len());
 }
+
+/// The facade lines describe what `portone-client` compiled: every list operation's stream
+/// (in its group) and every operation's call.
+#[test]
+fn the_facade_lines_match_the_compiled_facade() {
+    let surface = surface();
+    let lines: BTreeSet<String> = surface.lines().into_iter().collect();
+    for list in portone_client::paginate::LIST_OPERATIONS {
+        let call = &surface.facade.calls[list.method];
+        let stream = call.stream.as_ref().unwrap_or_else(|| {
+            panic!(
+                "{}: compiled with a stream, none in the surface",
+                list.method
+            )
+        });
+        assert_eq!(stream.method, list.stream_method);
+        assert_eq!(call.group.join("."), list.group.replace('/', "."));
+        assert_eq!(
+            stream.item,
+            format!("portone_client::types::{}", list.item_type)
+        );
+        let prefix = format!("stream {}.{}(", list.group, list.stream_method);
+        assert!(
+            lines.iter().any(|l| l.starts_with(&prefix)),
+            "{prefix} missing"
+        );
+    }
+    let compiled: BTreeSet<&str> = portone_client::paginate::LIST_OPERATIONS
+        .iter()
+        .map(|l| l.method)
+        .collect();
+    for (method, call) in &surface.facade.calls {
+        if call.stream.is_some() && !compiled.contains(method.as_str()) {
+            // Only an unstable operation left out of this build may lack its stream.
+            assert!(
+                call.unstable,
+                "{method}: a stream in the surface, none compiled"
+            );
+        }
+        let prefix = format!("call {}(", call.path(method));
+        assert!(
+            lines.iter().any(|l| l.starts_with(&prefix)),
+            "{prefix} missing"
+        );
+    }
+}

@@ -115,8 +115,10 @@ fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    const OLD: &str = r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{},"components":{}}"#;
-    const NEW: &str = r#"{"openapi":"3.0.3","info":{"title":"t","version":"2"},"paths":{},"components":{}}"#;
+    const OLD: &str =
+        r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{},"components":{}}"#;
+    const NEW: &str =
+        r#"{"openapi":"3.0.3","info":{"title":"t","version":"2"},"paths":{},"components":{}}"#;
 
     fn lock_for(text: &str, source: &str) -> SpecLock {
         SpecLock::for_spec(&Spec::from_bytes(text.as_bytes(), "t").unwrap(), source)
@@ -155,7 +157,10 @@ mod tests {
         let target = dir.path().join("spec.json");
         let (_, from) = restore(&lock, &target, None, Some(&cache)).unwrap();
         assert_eq!(from, archived.display().to_string());
-        assert!(cache.get(&lock.sha256).is_some(), "what was fetched is cached");
+        assert!(
+            cache.get(&lock.sha256).is_some(),
+            "what was fetched is cached"
+        );
     }
 
     #[test]
@@ -185,8 +190,13 @@ mod tests {
         std::fs::write(&other, NEW).unwrap();
         let lock = lock_for(OLD, "http://127.0.0.1:9/latest.json");
         let target = dir.path().join("spec.json");
-        let err = restore(&lock, &target, Some(&other.display().to_string()), Some(&cache))
-            .unwrap_err();
+        let err = restore(
+            &lock,
+            &target,
+            Some(&other.display().to_string()),
+            Some(&cache),
+        )
+        .unwrap_err();
         assert!(err.contains("cargo xtask update-spec"), "{err}");
         assert!(!target.exists());
     }

@@ -6,8 +6,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use portone_openapi::source::sha256_hex;
 use portone_openapi::source::DEFAULT_SOURCE_URL;
+use portone_openapi::source::sha256_hex;
 
 /// Overrides the cache directory.
 pub const CACHE_ENV: &str = "PORTONE_SPEC_CACHE";
@@ -167,8 +167,8 @@ pub fn find_archive(source: &str, sha256: &str) -> Result<String, String> {
         "https://api.github.com/repos/{UPSTREAM_REPO}/commits?path={UPSTREAM_PATH}&per_page=1"
     );
     let listing = download(&api)?;
-    let commit = latest_commit(&listing)
-        .ok_or_else(|| format!("{api} did not answer a commit list"))?;
+    let commit =
+        latest_commit(&listing).ok_or_else(|| format!("{api} did not answer a commit list"))?;
     let url = upstream_file_url(&commit);
     let bytes = download(&url)?;
     let found = sha256_hex(&bytes);

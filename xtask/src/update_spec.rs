@@ -301,7 +301,12 @@ mod tests {
             Spec::from_path(&paths.spec).unwrap().sha256
         );
 
-        let lock = apply(&paths, &prepared, Some("https://example.invalid/a.json".into())).unwrap();
+        let lock = apply(
+            &paths,
+            &prepared,
+            Some("https://example.invalid/a.json".into()),
+        )
+        .unwrap();
         assert_eq!(SpecLock::read(&paths.lock).unwrap(), lock);
         assert_eq!(
             lock.sha256,
@@ -311,7 +316,10 @@ mod tests {
             lock.source, DEFAULT_SOURCE_URL,
             "a file source keeps the URL"
         );
-        assert_eq!(lock.archive.as_deref(), Some("https://example.invalid/a.json"));
+        assert_eq!(
+            lock.archive.as_deref(),
+            Some("https://example.invalid/a.json")
+        );
         assert_eq!(
             std::fs::read(&paths.spec).unwrap(),
             std::fs::read(&new).unwrap()
@@ -360,8 +368,8 @@ mod tests {
             archive_for(Some(&new), &prepared).unwrap().as_deref(),
             Some(new.as_str())
         );
-        let err = archive_for(Some(&shared("history/2026-05-22.openapi.json")), &prepared)
-            .unwrap_err();
+        let err =
+            archive_for(Some(&shared("history/2026-05-22.openapi.json")), &prepared).unwrap_err();
         assert!(err.contains("not the new spec's"), "{err}");
         // A spec read from a file has no upstream archive: a warning, not an error.
         assert_eq!(archive_for(None, &prepared).unwrap(), None);

@@ -13,6 +13,7 @@ use syn::visit_mut::VisitMut;
 use crate::{ApiModel, Normalized};
 
 mod facade;
+pub mod lists;
 mod structs;
 mod unions;
 
