@@ -35,6 +35,15 @@ fn run() -> Result<(), String> {
     let generated = generate(&normalized).map_err(|e| format!("{}: {e}", spec.origin))?;
     let calls = generated.calls(&normalized.model)?;
     let titles = category_titles(&normalized.spec);
+    let moves = portone_openapi::moves::Moves::load()?;
+    println!(
+        "cargo::rerun-if-env-changed={}",
+        portone_openapi::moves::MOVES_ENV
+    );
+    println!(
+        "cargo::rerun-if-changed={}",
+        portone_openapi::moves::moves_path().display()
+    );
 
     let mut groups: BTreeMap<Vec<String>, Group> = BTreeMap::new();
     let mut requests = BTreeMap::new();
@@ -52,12 +61,23 @@ fn run() -> Result<(), String> {
             .expect("inserted")
             .methods
             .push(request.group_method(&doc));
+        for moved in moves.aliases_of(&op.rust_name, &path) {
+            let old = moved.from_group();
+            for depth in 1..=old.len() {
+                groups.entry(old[..depth].to_vec()).or_default();
+            }
+            groups
+                .get_mut(&old)
+                .expect("inserted")
+                .methods
+                .push(request.alias_method(&path, moved));
+        }
         builders.push(request.builder());
         requests.insert(op.rust_name.clone(), request);
     }
     let mut tokens = emit(&groups, &titles, &normalized.model.operations, &spec.sha256);
     tokens.extend(builders);
-    tokens.extend(paginate::emit(&normalized, &requests)?);
+    tokens.extend(paginate::emit(&normalized, &requests, &moves)?);
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("facade: {e}"))?;
     let out = Path::new(&std::env::var("OUT_DIR").map_err(|e| e.to_string())?).join("api.rs");
     std::fs::write(&out, Generated::text(&file))
@@ -141,6 +161,15 @@ fn recovery_doc(op: &Operation) -> String {
 pub(crate) fn group_ident(path: &[String]) -> syn::Ident {
     let name: String = path.iter().map(|p| p.to_upper_camel_case()).collect();
     format_ident!("{name}Api")
+}
+
+/// How users reach a group: `portone.payment().billing_key()`.
+pub(crate) fn accessor_path(path: &[String]) -> String {
+    let mut text = String::from("portone");
+    for segment in path {
+        text.push_str(&format!(".{}()", segment.to_snake_case()));
+    }
+    text
 }
 
 fn accessor_ident(id: &str) -> syn::Ident {

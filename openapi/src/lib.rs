@@ -11,6 +11,7 @@
 pub mod codegen;
 pub mod features;
 pub mod model;
+pub mod moves;
 pub mod normalize;
 pub mod repair;
 #[cfg(feature = "sample")]

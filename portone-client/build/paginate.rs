@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToSnakeCase;
 use portone_openapi::codegen::lists::{ListOp, Style, list_operations};
+use portone_openapi::moves::{Move, Moves};
 use portone_openapi::{Normalized, rust_type_name};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -19,6 +20,7 @@ use crate::requests::{Kind, Request};
 pub(crate) fn emit(
     normalized: &Normalized,
     requests: &BTreeMap<String, Request>,
+    moves: &Moves,
 ) -> Result<TokenStream, String> {
     let classified = list_operations(normalized)?;
     let mut items = Vec::new();
@@ -49,6 +51,9 @@ pub(crate) fn emit(
             slots_mut.insert(input.clone());
         }
         items.push(stream_method(list, request));
+        for moved in moves.aliases_of(&op.rust_name, &op.group()) {
+            items.push(stream_alias(list, request, moved));
+        }
         items.push(json_adapter(list, request));
         table.push(table_entry(list));
     }
@@ -317,6 +322,41 @@ fn stream_method(list: &ListOp, request: &Request) -> TokenStream {
                         })
                     },
                 )
+            }
+        }
+    }
+}
+
+/// The deprecated stream method at an old group path (see `Request::alias_method`).
+fn stream_alias(list: &ListOp, request: &Request, moved: &Move) -> TokenStream {
+    let op = list.op;
+    let target = op.group();
+    let target_group = crate::group_ident(&target);
+    let old_group = crate::group_ident(&moved.from_group());
+    let stream = format_ident!("{}_stream", op.rust_name);
+    let body_ty = type_path(&list.body);
+    let decls = request.arguments().map(|p| {
+        let ident = &p.ident;
+        match &p.kind {
+            Kind::Required { ty, .. } => quote!(#ident: #ty),
+            _ => quote!(#ident: #body_ty),
+        }
+    });
+    let args = request.arguments().map(|p| &p.ident);
+    let new_path = crate::accessor_path(&target);
+    let note = format!("PortOne moved this operation: use `{new_path}.{stream}(..)`");
+    let doc = format!(
+        "Deprecated: the same as [`{new_path}.{stream}`]({target_group}::{stream}), where \
+         PortOne moved it. Kept for compatibility."
+    );
+    let since = &moved.since;
+    let (ok, err) = (&request.ok, &request.err);
+    quote! {
+        impl<'a> #old_group<'a> {
+            #[doc = #doc]
+            #[deprecated(since = #since, note = #note)]
+            pub fn #stream(self, #(#decls),*) -> crate::paginate::Paginated<#ok, #err> {
+                #target_group { portone: self.portone }.#stream(#(#args),*)
             }
         }
     }

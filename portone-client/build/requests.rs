@@ -10,6 +10,7 @@
 
 use heck::ToUpperCamelCase;
 use portone_openapi::codegen::{Call, Role, option_of};
+use portone_openapi::moves::Move;
 use portone_openapi::{Operation, SuccessBody};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -137,6 +138,39 @@ impl<'a> Request<'a> {
                     #(#inits,)*
                     options: ::std::default::Default::default(),
                 }
+            }
+        }
+    }
+
+    /// A deprecated method at an old group path (`moved.from`) that forwards to the method in
+    /// the operation's group `target`, so a category move is additive for users.
+    pub fn alias_method(&self, target: &[String], moved: &Move) -> TokenStream {
+        let name = format_ident!("{}", self.op.rust_name);
+        let request = self.ident();
+        let target_group = crate::group_ident(target);
+        let decls = self.arguments().map(|p| {
+            let ident = &p.ident;
+            match &p.kind {
+                Kind::Required { ty, .. } => quote!(#ident: #ty),
+                Kind::Body(ty) => quote!(#ident: &'a #ty),
+                _ => unreachable!("arguments are required parameters and the body"),
+            }
+        });
+        let args = self.arguments().map(|p| &p.ident);
+        let new_path = crate::accessor_path(target);
+        let note = format!("PortOne moved this operation: use `{new_path}.{name}(..)`");
+        let doc = format!(
+            "Deprecated: the same as [`{new_path}.{name}`]({target_group}::{name}), where \
+             PortOne moved it (`x-portone-category` `{}` -> `{}`). Kept for compatibility.",
+            moved.from,
+            target.join(".")
+        );
+        let since = &moved.since;
+        quote! {
+            #[doc = #doc]
+            #[deprecated(since = #since, note = #note)]
+            pub fn #name(self, #(#decls),*) -> #request<'a> {
+                #target_group { portone: self.portone }.#name(#(#args),*)
             }
         }
     }

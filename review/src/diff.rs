@@ -1,31 +1,36 @@
-//! Semantic diff of two specs, classified for Rust SDK users.
+//! Semantic diff of two specs, classified for users of `portone-client`.
 //!
-//! Both specs are normalized (unstable operations included) and compared as the generated
-//! client sees them: operations by `operationId` (the Rust method name), component schemas by
-//! name, object fields by JSON name, enum values, union cases by tag. Spec prose (titles,
-//! descriptions, examples) is ignored.
+//! Both specs are normalized (unstable operations included) and generated, and compared as
+//! users see them: operations by Rust method name (an `operationId` that changes only in case
+//! is the same method), their facade group, arguments, setters and stream; component schemas
+//! by name, object fields by JSON name with their generated Rust types, enum values, union
+//! cases by tag, union accessors. Spec prose (titles, descriptions, examples) is ignored.
 //!
-//! Every [`Change`] is [`Class::Breaking`] (code that compiles against the old client may
-//! not compile, or may silently mean something else, against the new one) or
-//! [`Class::Additive`] (existing code keeps compiling and working: new items, and wire-only
-//! changes the client absorbs). The rules, for users of `portone-client` (request builders,
-//! `#[non_exhaustive]` types built with `new` and setters):
+//! Every [`Change`] is [`Class::Breaking`] (code that compiles against the old `portone-client`
+//! may not compile, or may silently mean something else, against the new one) or
+//! [`Class::Additive`] (existing code keeps compiling and working). A change in a schema no
+//! operation uses is marked [`Change::unused`] and counted apart. The rules:
 //!
 //! | change | class |
 //! |---|---|
 //! | operation added; union case / enum value added (open types, `#[non_exhaustive]`) | additive |
 //! | operation removed or renamed; schema, field, enum value or union case removed | breaking |
-//! | optional query/header parameter added (a new setter of the facade's request builder) | additive |
-//! | required parameter added; parameter removed; its type or requiredness changed (a facade argument or setter changes) | breaking |
+//! | `operationId` changed only in case (same Rust method) | additive |
+//! | facade group changed (`x-portone-category`): the method moves | breaking; additive when the move is recorded and the old path stays as a deprecated alias |
+//! | stream method lost (no longer a recognized list) / gained | breaking / additive |
+//! | union accessor removed or its type changed / added | breaking / additive |
+//! | optional query/header parameter added (a new setter of the request builder) | additive |
+//! | required parameter added; parameter removed; its Rust type or requiredness changed | breaking |
 //! | request body / success / error type changed, added or removed | breaking |
-//! | path template, HTTP method, body placement (`requestBody` query), category, auth changed | additive (wire only) |
+//! | path template, HTTP method, body placement (`requestBody` query), auth changed | additive (wire only) |
 //! | operation became `x-portone-unstable` (now behind the `unstable` feature) / became stable | breaking / additive |
-//! | field type changed (including format: `string` -> `string(date-time)`), schema kind changed | breaking |
+//! | field or parameter type changed so that its Rust type changes | breaking |
+//! | field or parameter spec type changed, same Rust type (`nullable`, `default`, constraints) | additive |
 //! | field added: required in a request type | breaking |
-//! | field added: optional, or in a response-only type | additive (build request structs with `..Default::default()` where available, never destructure exhaustively) |
+//! | field added: optional, or in a response-only type | additive |
 //! | field requiredness changed so that its Rust type changes (`Option<T>` <-> `T`) | breaking |
 //! | request field became required (even an array that stays `Vec<T>`) | breaking |
-//! | array/map field requiredness changed otherwise (stays `Vec<T>` / map) | additive |
+//! | field requiredness changed otherwise (same Rust type) | additive |
 //! | union member, discriminator property changed | breaking |
 //! | object gained its first field or lost its last one (map newtype <-> struct) | breaking |
 
@@ -34,8 +39,13 @@ use std::fmt::{self, Write as _};
 
 use serde_json::{Map, Value};
 
+use portone_openapi::codegen::generate;
+use portone_openapi::moves::Moves;
 use portone_openapi::{ApiModel, HttpMethod, Operation, SuccessBody};
-use portone_openapi::{NormalizeError, Normalized, Options, Spec, normalize};
+use portone_openapi::{NormalizeError, Normalized, Options, Spec, normalize, rust_type_name};
+
+use crate::facade::{Call, FacadeSurface};
+use crate::surface::{Surface, TypeKind};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
@@ -72,6 +82,8 @@ pub enum Subject {
         method: HttpMethod,
         /// Path template (same rule).
         path: String,
+        /// Whether it is `x-portone-unstable` (same rule).
+        unstable: bool,
     },
     /// A component schema (a type of `types`).
     Schema {
@@ -109,8 +121,15 @@ impl fmt::Display for Subject {
                 rust_name,
                 method,
                 path,
+                unstable,
                 ..
-            } => write!(f, "`{rust_name}` (`{} {path}`)", method.as_str()),
+            } => {
+                write!(f, "`{rust_name}` (`{} {path}`)", method.as_str())?;
+                if *unstable {
+                    f.write_str(" *unstable*")?;
+                }
+                Ok(())
+            }
             Subject::Schema { name } => write!(f, "`{name}`"),
             Subject::Field { schema, field } => write!(f, "`{schema}.{field}`"),
             Subject::EnumValue { schema, value } => write!(f, "`{schema}::{value}`"),
@@ -131,6 +150,27 @@ pub struct Change {
     /// What exactly (e.g. ``type `string` -> `integer(int64)` ``); empty for plain additions
     /// and removals.
     pub detail: String,
+    /// The schema it concerns is used by no operation of either spec (a type nobody sends or
+    /// receives); such changes are counted apart and never fail `--fail-on-breaking`.
+    pub unused: bool,
+}
+
+impl Subject {
+    /// The component schema the subject belongs to (none for operations).
+    pub fn schema(&self) -> Option<&str> {
+        match self {
+            Subject::Operation { .. } => None,
+            Subject::Schema { name } => Some(name),
+            Subject::Field { schema, .. }
+            | Subject::EnumValue { schema, .. }
+            | Subject::UnionCase { schema, .. } => Some(schema),
+        }
+    }
+
+    /// Whether the subject is an `x-portone-unstable` operation.
+    pub fn is_unstable(&self) -> bool {
+        matches!(self, Subject::Operation { unstable: true, .. })
+    }
 }
 
 /// Which spec a side of the diff is.
@@ -151,21 +191,43 @@ pub struct SpecDiff {
     pub new: SpecInfo,
     /// Every change, sorted by class (breaking first), then subject.
     pub changes: Vec<Change>,
+    /// Operations whose facade method moved to another group: (method, old
+    /// `x-portone-category`), whether or not an alias keeps the old path.
+    pub moved: Vec<(String, String)>,
 }
 
 /// Why two specs could not be compared.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot normalize the {side} spec {origin}: {source}")]
-pub struct DiffError {
-    /// `old` or `new`.
-    pub side: &'static str,
-    /// Where the spec came from.
-    pub origin: String,
-    /// What the normalizer did not understand.
-    pub source: NormalizeError,
+#[non_exhaustive]
+pub enum DiffError {
+    /// The normalizer rejected one of the specs.
+    #[error("cannot normalize the {side} spec {origin}: {source}")]
+    Normalize {
+        /// `old` or `new`.
+        side: &'static str,
+        /// Where the spec came from.
+        origin: String,
+        /// What the normalizer did not understand.
+        source: NormalizeError,
+    },
+    /// The generator failed on one of the specs.
+    #[error("cannot generate the client of the {side} spec {origin}: {message}")]
+    Generate {
+        /// `old` or `new`.
+        side: &'static str,
+        /// Where the spec came from.
+        origin: String,
+        /// What failed.
+        message: String,
+    },
+    /// The moves file could not be read.
+    #[error("{0}")]
+    Moves(String),
 }
 
-/// Compares two specs (each normalized with unstable operations).
+/// Compares two specs (each normalized with unstable operations and generated, so that changes
+/// are judged by the Rust types and the facade users see), with the deprecated aliases of the
+/// committed moves file (`portone_openapi::moves`).
 ///
 /// ```
 /// use portone_openapi::Spec;
@@ -175,144 +237,113 @@ pub struct DiffError {
 /// let old = Spec::from_bytes(doc(r#""PAID""#).as_bytes(), "old")?;
 /// let new = Spec::from_bytes(doc(r#""PAID", "REFUNDED""#).as_bytes(), "new")?;
 /// let diff = diff_specs(&old, &new)?;
-/// assert_eq!(diff.count(Class::Additive), 1);
-/// assert!(diff.to_markdown().contains("0 breaking, 1 additive"));
+/// assert_eq!(diff.changes.len(), 1);
+/// assert_eq!(diff.changes[0].class, Class::Additive);
+/// // No operation uses `Status` in these specs: the change is counted apart.
+/// assert!(diff.changes[0].unused && diff.count_unused() == 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn diff_specs(old: &Spec, new: &Spec) -> Result<SpecDiff, DiffError> {
+    let moves = Moves::load().map_err(DiffError::Moves)?;
+    diff_specs_with(old, new, &moves)
+}
+
+/// [`diff_specs`] with the given moves instead of the committed ones.
+pub fn diff_specs_with(old: &Spec, new: &Spec, moves: &Moves) -> Result<SpecDiff, DiffError> {
     let options = Options::everything();
-    let normalize_side = |side: &'static str, spec: &Spec| {
-        normalize(spec, &options).map_err(|source| DiffError {
+    let build = |side: &'static str, spec: &Spec| -> Result<(Normalized, Surface), DiffError> {
+        let normalized = normalize(spec, &options).map_err(|source| DiffError::Normalize {
             side,
             origin: spec.origin.clone(),
             source,
-        })
+        })?;
+        let generate_error = |message: String| DiffError::Generate {
+            side,
+            origin: spec.origin.clone(),
+            message,
+        };
+        let generated = generate(&normalized).map_err(generate_error)?;
+        let surface = Surface::from_generated(&normalized, &generated, &spec.sha256, moves)
+            .map_err(|e| generate_error(e.to_string()))?;
+        Ok((normalized, surface))
     };
-    let old_n = normalize_side("old", old)?;
-    let new_n = normalize_side("new", new)?;
-    let mut diff = diff_normalized(&old_n, &new_n);
-    diff.old.sha256 = old.sha256.clone();
-    diff.new.sha256 = new.sha256.clone();
-    Ok(diff)
-}
-
-/// Compares two normalized specs (normalize both with `unstable: true` to compare unstable
-/// operations too). The `sha256` fields of the result are empty.
-pub fn diff_normalized(old: &Normalized, new: &Normalized) -> SpecDiff {
+    let (old_n, old_s) = build("old", old)?;
+    let (new_n, new_s) = build("new", new)?;
     let mut cx = Differ {
-        old: Side::new(old),
-        new: Side::new(new),
+        old: Side::new(&old_n, &old_s),
+        new: Side::new(&new_n, &new_s),
         changes: Vec::new(),
+        moved: Vec::new(),
     };
     cx.operations();
     cx.schemas();
+    cx.accessors();
     let mut changes = cx.changes;
+    for change in &mut changes {
+        change.unused = change
+            .subject
+            .schema()
+            .is_some_and(|name| !cx.old.used.contains(name) && !cx.new.used.contains(name));
+    }
     changes.sort();
     changes.dedup();
-    SpecDiff {
+    Ok(SpecDiff {
         old: SpecInfo {
-            version: old.model.info_version.clone(),
-            sha256: String::new(),
+            version: old_n.model.info_version.clone(),
+            sha256: old.sha256.clone(),
         },
         new: SpecInfo {
-            version: new.model.info_version.clone(),
-            sha256: String::new(),
+            version: new_n.model.info_version.clone(),
+            sha256: new.sha256.clone(),
         },
         changes,
-    }
+        moved: cx.moved,
+    })
 }
 
 impl SpecDiff {
-    /// Number of changes of a class.
+    /// Number of changes of a class, not counting those in types no operation uses.
     pub fn count(&self, class: Class) -> usize {
-        self.changes.iter().filter(|c| c.class == class).count()
+        self.changes
+            .iter()
+            .filter(|c| c.class == class && !c.unused)
+            .count()
     }
 
-    /// Whether any change is breaking.
+    /// Number of changes in types no operation uses (see [`Change::unused`]).
+    pub fn count_unused(&self) -> usize {
+        self.changes.iter().filter(|c| c.unused).count()
+    }
+
+    /// Whether any change breaks code written against `portone-client` (changes in types no
+    /// operation uses do not count).
     pub fn is_breaking(&self) -> bool {
         self.count(Class::Breaking) > 0
     }
 
-    /// The summary line, `N breaking, M additive`.
+    /// The summary line, `N breaking, M additive` (and the changes in unused types, if any).
     pub fn summary(&self) -> String {
-        format!(
+        let mut text = format!(
             "{} breaking, {} additive",
             self.count(Class::Breaking),
             self.count(Class::Additive)
-        )
+        );
+        let unused = self.count_unused();
+        if unused > 0 {
+            text.push_str(&format!(", {unused} in types no operation uses"));
+        }
+        text
     }
 
-    /// The report for a pull-request description.
+    /// The whole report, in Markdown (see [`crate::report`]).
     pub fn to_markdown(&self) -> String {
-        let mut md = String::new();
-        let side = |s: &SpecInfo| {
-            if s.sha256.is_empty() {
-                format!("`{}`", s.version)
-            } else {
-                format!(
-                    "`{}` (sha256 `{}`)",
-                    s.version,
-                    &s.sha256[..s.sha256.len().min(12)]
-                )
-            }
-        };
-        let _ = writeln!(
-            md,
-            "## PortOne API changes: {} -> {}\n",
-            side(&self.old),
-            side(&self.new)
-        );
-        let _ = writeln!(md, "**{}**\n", self.summary());
-        if self.changes.is_empty() {
-            md.push_str("No change to the generated API.\n");
-            return md;
-        }
-        type Filter = fn(&Subject) -> bool;
-        let sections: [(&str, Filter); 5] = [
-            ("Operations", |s| matches!(s, Subject::Operation { .. })),
-            ("Schemas", |s| matches!(s, Subject::Schema { .. })),
-            ("Fields", |s| matches!(s, Subject::Field { .. })),
-            ("Enum values", |s| matches!(s, Subject::EnumValue { .. })),
-            ("Union cases", |s| matches!(s, Subject::UnionCase { .. })),
-        ];
-        for (title, filter) in sections {
-            let changes: Vec<&Change> =
-                self.changes.iter().filter(|c| filter(&c.subject)).collect();
-            if changes.is_empty() {
-                continue;
-            }
-            let breaking = changes
-                .iter()
-                .filter(|c| c.class == Class::Breaking)
-                .count();
-            let _ = writeln!(
-                md,
-                "### {title} ({breaking} breaking, {} additive)\n",
-                changes.len() - breaking
-            );
-            for change in changes {
-                let class = match change.class {
-                    Class::Breaking => "**breaking**",
-                    Class::Additive => "additive",
-                };
-                let kind = match change.kind {
-                    ChangeKind::Added => "added",
-                    ChangeKind::Removed => "removed",
-                    ChangeKind::Changed => "changed",
-                };
-                let _ = write!(md, "- {class}: {kind} {}", change.subject);
-                if !change.detail.is_empty() {
-                    let _ = write!(md, ": {}", change.detail);
-                }
-                md.push('\n');
-            }
-            md.push('\n');
-        }
-        md.push_str(
-            "Breaking = code written against the old client may not compile or may change meaning; \
-             additive = it keeps working. Rules: `MAINTAINING.md`.\n",
-        );
-        md
+        crate::report::render(self)
+    }
+
+    /// The report cut to at most `max_chars` characters for a pull-request description: long
+    /// lists are shortened, saying how many items the full report (named `full_report`) has.
+    pub fn to_markdown_within(&self, max_chars: usize, full_report: &str) -> String {
+        crate::report::render_within(self, max_chars, full_report)
     }
 }
 
@@ -500,12 +531,16 @@ struct Side<'a> {
     /// Schemas reachable from request bodies and parameters (the others only come back in
     /// responses and errors).
     input: BTreeSet<String>,
+    /// Schemas reachable from any operation.
+    used: BTreeSet<String>,
+    /// The generated Rust types and the facade.
+    surface: &'a Surface,
 }
 
 static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
 
 impl<'a> Side<'a> {
-    fn new(n: &'a Normalized) -> Side<'a> {
+    fn new(n: &'a Normalized, surface: &'a Surface) -> Side<'a> {
         let schemas = n
             .spec
             .pointer("/components/schemas")
@@ -517,6 +552,7 @@ impl<'a> Side<'a> {
             .and_then(Value::as_object)
             .unwrap_or(&EMPTY);
         let mut input_roots = BTreeSet::new();
+        let mut used_roots = BTreeSet::new();
         for item in paths.values().filter_map(Value::as_object) {
             for (key, op) in item {
                 if HttpMethod::parse(key).is_none() {
@@ -525,6 +561,7 @@ impl<'a> Side<'a> {
                     }
                     continue;
                 }
+                refs_in(op, &mut used_roots);
                 for part in ["requestBody", "parameters"] {
                     if let Some(v) = op.get(part) {
                         refs_in(v, &mut input_roots);
@@ -532,11 +569,14 @@ impl<'a> Side<'a> {
                 }
             }
         }
+        used_roots.extend(input_roots.iter().cloned());
         Side {
             model: &n.model,
             schemas,
             paths,
             input: closure(schemas, input_roots),
+            used: closure(schemas, used_roots),
+            surface,
         }
     }
 
@@ -593,6 +633,39 @@ impl<'a> Side<'a> {
     fn is_input(&self, name: &str) -> bool {
         self.input.contains(name)
     }
+
+    fn facade(&self) -> &'a FacadeSurface {
+        &self.surface.facade
+    }
+
+    /// The generated Rust type of a top-level field (`None` for nested paths or non-structs).
+    fn rust_field(&self, schema: &str, path: &str) -> Option<&'a str> {
+        if path.contains('.') || path.contains("[]") {
+            return None;
+        }
+        match &self.surface.type_named(&rust_type_name(schema))?.kind {
+            TypeKind::Struct { fields, .. } => fields
+                .iter()
+                .find(|f| f.wire == path)
+                .map(|f| f.ty.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The generated shape of a type, as its manifest line shows it.
+    fn rust_kind(&self, schema: &str) -> Option<&'a TypeKind> {
+        Some(&self.surface.type_named(&rust_type_name(schema))?.kind)
+    }
+
+    /// The Rust type of a facade argument or setter of `method` named `name`.
+    fn rust_param(&self, method: &str, name: &str) -> Option<&'a str> {
+        let call: &Call = self.facade().calls.get(method)?;
+        call.arguments
+            .iter()
+            .chain(&call.setters)
+            .find(|(n, _)| n == name)
+            .map(|(_, ty)| ty.as_str())
+    }
 }
 
 fn closure(schemas: &Map<String, Value>, roots: BTreeSet<String>) -> BTreeSet<String> {
@@ -627,6 +700,7 @@ struct Differ<'a> {
     old: Side<'a>,
     new: Side<'a>,
     changes: Vec<Change>,
+    moved: Vec<(String, String)>,
 }
 
 impl Differ<'_> {
@@ -642,36 +716,36 @@ impl Differ<'_> {
             subject,
             kind,
             detail: detail.into(),
+            unused: false,
         });
     }
 
+    /// Operations are matched by their Rust method name, which is what users call: an
+    /// `operationId` that changes only in case (`PayInstantly` -> `payInstantly`) is the same
+    /// method, compared like any other.
     fn operations(&mut self) {
-        let old_ops: BTreeMap<&str, &Operation> = self
-            .old
-            .model
-            .operations
-            .iter()
-            .map(|o| (o.id.as_str(), o))
-            .collect();
-        let new_ops: BTreeMap<&str, &Operation> = self
-            .new
-            .model
-            .operations
-            .iter()
-            .map(|o| (o.id.as_str(), o))
-            .collect();
+        let by_method = |model: &'_ ApiModel| -> BTreeMap<String, Operation> {
+            model
+                .operations
+                .iter()
+                .map(|o| (o.rust_name.clone(), o.clone()))
+                .collect()
+        };
+        let old_ops = by_method(self.old.model);
+        let new_ops = by_method(self.new.model);
         let subject = |op: &Operation| Subject::Operation {
             id: op.id.clone(),
             rust_name: op.rust_name.clone(),
             method: op.method,
             path: op.path.clone(),
+            unstable: op.unstable,
         };
-        for (id, op) in &old_ops {
-            if !new_ops.contains_key(id) {
+        for (name, op) in &old_ops {
+            if !new_ops.contains_key(name) {
                 let renamed = new_ops.values().find(|n| {
                     n.method == op.method
                         && n.path == op.path
-                        && !old_ops.contains_key(n.id.as_str())
+                        && !old_ops.contains_key(&n.rust_name)
                 });
                 let detail = match renamed {
                     Some(n) => format!("renamed to `{}`", n.rust_name),
@@ -680,25 +754,178 @@ impl Differ<'_> {
                 self.push(Class::Breaking, subject(op), ChangeKind::Removed, detail);
             }
         }
-        for (id, op) in &new_ops {
-            let Some(old) = old_ops.get(id) else {
-                let detail = if op.unstable { "unstable" } else { "" };
-                self.push(Class::Additive, subject(op), ChangeKind::Added, detail);
+        for (name, op) in &new_ops {
+            let Some(old) = old_ops.get(name) else {
+                self.push(Class::Additive, subject(op), ChangeKind::Added, "");
                 continue;
             };
             self.operation(old, op, subject(op));
+            self.facade_call(name, subject(op));
+        }
+    }
+
+    /// What the facade shows of an operation on both sides: its group and its stream.
+    fn facade_call(&mut self, method: &str, subject: Subject) {
+        let (Some(old), Some(new)) = (
+            self.old.facade().calls.get(method),
+            self.new.facade().calls.get(method),
+        ) else {
+            return;
+        };
+        let (old, new) = (old.clone(), new.clone());
+        let accessors = |group: &[String]| -> String {
+            let mut text = String::from("portone");
+            for g in group {
+                text.push_str(&format!(".{g}()"));
+            }
+            text
+        };
+        if old.group != new.group {
+            self.moved.push((method.to_owned(), old.category.clone()));
+            let (from, to) = (accessors(&old.group), accessors(&new.group));
+            if self.new.facade().reachable_at(method, &old.group) {
+                self.push(
+                    Class::Additive,
+                    subject.clone(),
+                    ChangeKind::Changed,
+                    format!(
+                        "moved from `{from}` to `{to}` (category `{}` -> `{}`); the old path \
+                         stays as a deprecated alias",
+                        old.category, new.category
+                    ),
+                );
+            } else {
+                self.push(
+                    Class::Breaking,
+                    subject.clone(),
+                    ChangeKind::Changed,
+                    format!(
+                        "moved from `{from}` to `{to}` (category `{}` -> `{}`): callers must \
+                         change; `cargo xtask update-spec` records the move to keep a \
+                         deprecated alias",
+                        old.category, new.category
+                    ),
+                );
+            }
+        }
+        match (&old.stream, &new.stream) {
+            (Some(stream), None) => self.push(
+                Class::Breaking,
+                subject,
+                ChangeKind::Changed,
+                format!(
+                    "stream method `{}` removed (no longer recognized as a list operation)",
+                    stream.method
+                ),
+            ),
+            (None, Some(stream)) => self.push(
+                Class::Additive,
+                subject,
+                ChangeKind::Changed,
+                format!("stream method `{}` added", stream.method),
+            ),
+            (Some(a), Some(b)) if a != b => self.push(
+                Class::Breaking,
+                subject,
+                ChangeKind::Changed,
+                format!(
+                    "stream `{}` of `{}` -> `{}` of `{}`",
+                    a.method, a.item, b.method, b.item
+                ),
+            ),
+            _ => {}
+        }
+    }
+
+    /// Union accessors: one that disappears breaks its callers.
+    fn accessors(&mut self) {
+        let old = self.old.facade().accessors.clone();
+        let new = self.new.facade().accessors.clone();
+        for ((union, method), returns) in &old {
+            let schema = self
+                .old
+                .model
+                .unions
+                .iter()
+                .find(|u| &u.rust_name == union)
+                .map_or_else(|| union.clone(), |u| u.name.clone());
+            if !self.new.schemas.contains_key(&schema) {
+                continue; // reported as the union's removal
+            }
+            let subject = Subject::Schema { name: schema };
+            match new.get(&(union.clone(), method.clone())) {
+                None => self.push(
+                    Class::Breaking,
+                    subject,
+                    ChangeKind::Changed,
+                    format!("accessor `{method}()` removed"),
+                ),
+                Some(now) if now != returns => self.push(
+                    Class::Breaking,
+                    subject,
+                    ChangeKind::Changed,
+                    format!("accessor `{method}()` returns `{returns}` -> `{now}`"),
+                ),
+                Some(_) => {}
+            }
+        }
+        for (union, method) in new.keys() {
+            if old.contains_key(&(union.clone(), method.clone())) {
+                continue;
+            }
+            let Some(schema) = self
+                .new
+                .model
+                .unions
+                .iter()
+                .find(|u| &u.rust_name == union)
+                .map(|u| u.name.clone())
+            else {
+                continue;
+            };
+            if self.old.schemas.contains_key(&schema) {
+                self.push(
+                    Class::Additive,
+                    Subject::Schema { name: schema },
+                    ChangeKind::Changed,
+                    format!("accessor `{method}()` added"),
+                );
+            }
         }
     }
 
     fn operation(&mut self, old: &Operation, new: &Operation, subject: Subject) {
+        let method = new.rust_name.clone();
+        let same_rust_param = |old_side: &Side, new_side: &Side, name: &str| -> Option<String> {
+            let snake = heck::ToSnakeCase::to_snake_case(name);
+            let a = old_side.rust_param(&method, &snake)?;
+            let b = new_side.rust_param(&method, &snake)?;
+            (a == b).then(|| a.to_owned())
+        };
+        let mut param_types = BTreeMap::new();
+        for (place, name) in self.old.params(old).keys() {
+            if let Some(ty) = same_rust_param(&self.old, &self.new, name) {
+                param_types.insert((place.clone(), name.clone()), ty);
+            }
+        }
         let mut changed = |class: Class, detail: String| {
             self.changes.push(Change {
                 class,
                 subject: subject.clone(),
                 kind: ChangeKind::Changed,
                 detail,
+                unused: false,
             });
         };
+        if old.id != new.id {
+            changed(
+                Class::Additive,
+                format!(
+                    "operationId `{}` -> `{}` (the same Rust method)",
+                    old.id, new.id
+                ),
+            );
+        }
         if old.method != new.method {
             changed(
                 Class::Additive,
@@ -744,12 +971,21 @@ impl Differ<'_> {
                 ),
                 Some((new_required, new_descriptor)) => {
                     if new_descriptor != descriptor {
-                        changed(
-                            Class::Breaking,
-                            format!(
-                                "{place} parameter `{name}` type `{descriptor}` -> `{new_descriptor}`"
+                        match param_types.get(&(place.clone(), name.clone())) {
+                            Some(rust) if new_required == required => changed(
+                                Class::Additive,
+                                format!(
+                                    "{place} parameter `{name}` type `{descriptor}` -> \
+                                     `{new_descriptor}` (the same Rust type `{rust}`)"
+                                ),
                             ),
-                        );
+                            _ => changed(
+                                Class::Breaking,
+                                format!(
+                                    "{place} parameter `{name}` type `{descriptor}` -> `{new_descriptor}`"
+                                ),
+                            ),
+                        }
                     }
                     if new_required != required {
                         changed(
@@ -855,11 +1091,11 @@ impl Differ<'_> {
                 ),
             );
         }
-        if old.category != new.category {
+        if old.category != new.category && old.group() == new.group() {
             changed(
                 Class::Additive,
                 format!(
-                    "category {} -> {}",
+                    "category {} -> {} (the same facade group)",
                     opt_text(old.category.as_deref()),
                     opt_text(new.category.as_deref())
                 ),
@@ -942,12 +1178,19 @@ impl Differ<'_> {
             _ => {
                 let (a, b) = (describe(old), describe(new));
                 if a != b {
-                    self.push(
-                        Class::Breaking,
-                        subject,
-                        ChangeKind::Changed,
-                        format!("type `{a}` -> `{b}`"),
+                    let same_rust = matches!(
+                        (self.old.rust_kind(name), self.new.rust_kind(name)),
+                        (Some(x), Some(y)) if x == y
                     );
+                    let (class, detail) = if same_rust {
+                        (
+                            Class::Additive,
+                            format!("type `{a}` -> `{b}` (the same Rust type)"),
+                        )
+                    } else {
+                        (Class::Breaking, format!("type `{a}` -> `{b}`"))
+                    };
+                    self.push(class, subject, ChangeKind::Changed, detail);
                 }
             }
         }
@@ -1009,13 +1252,34 @@ impl Differ<'_> {
                 );
                 continue;
             };
+            // The generated Rust types decide what breaks (top-level fields; nested inline
+            // objects fall back to the spec's descriptors).
+            let rust = (
+                self.old.rust_field(name, path),
+                self.new.rust_field(name, path),
+            );
+            let same_rust = match rust {
+                (Some(a), Some(b)) => Some(a == b),
+                _ => None,
+            };
             if before.descriptor != info.descriptor {
-                self.push(
-                    Class::Breaking,
-                    field(path),
-                    ChangeKind::Changed,
-                    format!("type `{}` -> `{}`", before.descriptor, info.descriptor),
-                );
+                match (same_rust, rust.1) {
+                    (Some(true), Some(ty)) => self.push(
+                        Class::Additive,
+                        field(path),
+                        ChangeKind::Changed,
+                        format!(
+                            "type `{}` -> `{}` (the same Rust type `{ty}`)",
+                            before.descriptor, info.descriptor
+                        ),
+                    ),
+                    _ => self.push(
+                        Class::Breaking,
+                        field(path),
+                        ChangeKind::Changed,
+                        format!("type `{}` -> `{}`", before.descriptor, info.descriptor),
+                    ),
+                }
             }
             if before.required != info.required {
                 let direction = if info.required {
@@ -1023,19 +1287,21 @@ impl Differ<'_> {
                 } else {
                     "optional"
                 };
-                let (class, why) = if before.rust_option != info.rust_option {
-                    (
-                        Class::Breaking,
-                        if info.rust_option {
-                            "Rust type `T` -> `Option<T>`"
-                        } else {
-                            "Rust type `Option<T>` -> `T`"
-                        },
-                    )
+                let option_changed = match same_rust {
+                    Some(same) => !same && before.descriptor == info.descriptor,
+                    None => before.rust_option != info.rust_option,
+                };
+                let (class, why) = if option_changed {
+                    let why = match rust {
+                        (Some(a), Some(b)) => format!("Rust type `{a}` -> `{b}`"),
+                        _ if info.rust_option => "Rust type `T` -> `Option<T>`".to_owned(),
+                        _ => "Rust type `Option<T>` -> `T`".to_owned(),
+                    };
+                    (Class::Breaking, why)
                 } else if info.required && input {
-                    (Class::Breaking, "requests must now set it")
+                    (Class::Breaking, "requests must now set it".to_owned())
                 } else {
-                    (Class::Additive, "same Rust type")
+                    (Class::Additive, "same Rust type".to_owned())
                 };
                 self.push(
                     class,

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use portone_openapi::codegen::lists::list_operations;
 use portone_openapi::codegen::{Generated, Role, generate};
+use portone_openapi::moves::Moves;
 use portone_openapi::{Normalized, Options, Spec, normalize};
 use quote::ToTokens;
 
@@ -18,6 +19,8 @@ pub struct Call {
     pub operation_id: String,
     /// The group accessors from `PortOne` (`["payment", "billing_key"]`).
     pub group: Vec<String>,
+    /// The group as PortOne names it, its `x-portone-category` (`payment.billingKey`).
+    pub category: String,
     /// The method's arguments: name and type (`&str` for path parameters, `&T` for the body).
     pub arguments: Vec<(String, String)>,
     /// The builder's setters for optional parameters: name and the type they take.
@@ -60,9 +63,20 @@ pub struct Struct {
     pub setters: Vec<(String, String)>,
 }
 
+/// A deprecated method at an old group path that forwards to the moved operation.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Alias {
+    /// The old group accessors (`["billing_key"]`).
+    pub group: Vec<String>,
+    /// The `portone-client` version that has it first.
+    pub since: String,
+}
+
 /// The facade of one spec.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FacadeSurface {
+    /// Deprecated aliases of moved calls (and their streams), by method name.
+    pub aliases: BTreeMap<String, Vec<Alias>>,
     /// Calls by method name.
     pub calls: BTreeMap<String, Call>,
     /// Structs by Rust name.
@@ -72,19 +86,27 @@ pub struct FacadeSurface {
 }
 
 impl FacadeSurface {
-    /// The facade of `spec` with every operation (unstable ones included).
-    pub fn build(spec: &Spec) -> Result<FacadeSurface, String> {
+    /// The facade of `spec` with every operation (unstable ones included) and the aliases of
+    /// `moves`.
+    pub fn build(spec: &Spec, moves: &Moves) -> Result<FacadeSurface, String> {
         let normalized = normalize(spec, &Options::everything()).map_err(|e| e.to_string())?;
         let generated = generate(&normalized)?;
-        FacadeSurface::from_generated(&normalized, &generated)
+        FacadeSurface::from_generated(&normalized, &generated, moves)
     }
 
-    /// The facade of an already generated spec.
+    /// The facade of an already generated spec, with the aliases of `moves`.
     pub fn from_generated(
         normalized: &Normalized,
         generated: &Generated,
+        moves: &Moves,
     ) -> Result<FacadeSurface, String> {
         let mut surface = FacadeSurface::default();
+        let snake = |segments: &[String]| -> Vec<String> {
+            segments
+                .iter()
+                .map(|g| heck::ToSnakeCase::to_snake_case(g.as_str()))
+                .collect()
+        };
         let lists = list_operations(normalized)?;
         for call in generated.calls(&normalized.model)? {
             let op = &call.operation;
@@ -101,15 +123,22 @@ impl FacadeSurface {
                 };
                 (p.ident.to_string(), text)
             };
+            let aliases: Vec<Alias> = moves
+                .aliases_of(&op.rust_name, &op.group())
+                .map(|m| Alias {
+                    group: snake(&m.from_group()),
+                    since: m.since.clone(),
+                })
+                .collect();
+            if !aliases.is_empty() {
+                surface.aliases.insert(op.rust_name.clone(), aliases);
+            }
             surface.calls.insert(
                 op.rust_name.clone(),
                 Call {
                     operation_id: op.id.clone(),
-                    group: op
-                        .group()
-                        .iter()
-                        .map(|g| heck::ToSnakeCase::to_snake_case(g.as_str()))
-                        .collect(),
+                    group: snake(&op.group()),
+                    category: op.group().join("."),
                     arguments: call.arguments().map(param).collect(),
                     setters: call.setters().map(param).collect(),
                     store_id: call.has_store_id,
@@ -153,6 +182,28 @@ impl FacadeSurface {
 }
 
 impl FacadeSurface {
+    /// Whether `method` can be called at `group`: its own group, or a deprecated alias there.
+    pub fn reachable_at(&self, method: &str, group: &[String]) -> bool {
+        self.calls.get(method).is_some_and(|c| c.group == group)
+            || self
+                .aliases
+                .get(method)
+                .is_some_and(|aliases| aliases.iter().any(|a| a.group == group))
+    }
+
+    /// The calls of `old` that are in another group here: (method, old `x-portone-category`).
+    pub fn moves_since(&self, old: &FacadeSurface) -> Vec<(String, String)> {
+        old.calls
+            .iter()
+            .filter(|(method, call)| {
+                self.calls
+                    .get(*method)
+                    .is_some_and(|now| now.group != call.group)
+            })
+            .map(|(method, call)| (method.clone(), call.category.clone()))
+            .collect()
+    }
+
     /// The facade part of the API-surface manifest, one item a line: every call (group path,
     /// method, arguments, result), its setters and stream, then every struct's `new` and setters,
     /// then every union accessor. `portone_client::types::` is written `types::`.
@@ -179,6 +230,13 @@ impl FacadeSurface {
             }
             for (name, ty) in &call.setters {
                 lines.push(format!("setter {path}.{name}({})", short(ty)));
+            }
+            for alias in self.aliases.get(method).into_iter().flatten() {
+                lines.push(format!(
+                    "alias {}.{method} -> {path} | deprecated since {}",
+                    alias.group.join("."),
+                    alias.since
+                ));
             }
             if let Some(stream) = &call.stream {
                 // The stream takes the body by value.

@@ -1,6 +1,7 @@
 //! Review tooling for spec updates, used by `xtask` and the workspace tests (never by SDK users):
 //!
-//! - [`diff`]: the semantic diff of two specs, classified for Rust SDK users;
+//! - [`diff`]: the semantic diff of two specs, classified for users of `portone-client`;
+//! - [`report`]: that diff as Markdown sized for a pull request;
 //! - [`surface`]: the API-surface manifest of a spec (what the generated client exposes);
 //! - [`facade`]: what `portone-client` offers for a spec (calls, request structs, accessors);
 //! - [`user_program`]: a program written against one spec's facade, to compile against another.
@@ -9,5 +10,6 @@
 
 pub mod diff;
 pub mod facade;
+pub mod report;
 pub mod surface;
 pub mod user_program;

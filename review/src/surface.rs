@@ -38,6 +38,7 @@ use quote::ToTokens;
 use syn::punctuated::Punctuated;
 
 use portone_openapi::codegen::{Generated, generate};
+use portone_openapi::moves::Moves;
 use portone_openapi::{HttpMethod, SuccessBody};
 use portone_openapi::{NormalizeError, Normalized, Options, Spec, normalize, rust_type_name};
 
@@ -236,10 +237,15 @@ impl Surface {
     pub fn build(spec: &Spec) -> Result<Surface, SurfaceError> {
         let normalized = normalize(spec, &Options::everything())?;
         let generated = generate(&normalized).map_err(SurfaceError::Generate)?;
-        Surface::from_generated(&normalized, &generated, &spec.sha256)
+        let moves = Moves::load().map_err(|problem| SurfaceError::Unexpected {
+            item: "the moves file".into(),
+            problem,
+        })?;
+        Surface::from_generated(&normalized, &generated, &spec.sha256, &moves)
     }
 
-    /// Reads the surface of already generated code (`generated` must come from `normalized`).
+    /// Reads the surface of already generated code (`generated` must come from `normalized`),
+    /// with the facade's deprecated aliases of `moves`.
     ///
     /// ```
     /// # let doc = serde_json::json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
@@ -249,7 +255,8 @@ impl Surface {
     /// use portone_review::surface::Surface;
     /// let normalized = normalize(&spec, &Options::everything())?;
     /// let generated = codegen::generate(&normalized)?;
-    /// let surface = Surface::from_generated(&normalized, &generated, &spec.sha256)?;
+    /// let moves = portone_openapi::moves::Moves::default();
+    /// let surface = Surface::from_generated(&normalized, &generated, &spec.sha256, &moves)?;
     /// assert!(surface.type_named("A").is_some());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -257,6 +264,7 @@ impl Surface {
         normalized: &Normalized,
         generated: &Generated,
         spec_sha256: &str,
+        moves: &Moves,
     ) -> Result<Surface, SurfaceError> {
         let model = &normalized.model;
         let mut open: BTreeMap<String, TypeKind> = BTreeMap::new();
@@ -393,7 +401,7 @@ impl Surface {
         }
         operations.sort_by(|a, b| a.signature.name.cmp(&b.signature.name));
 
-        let facade = crate::facade::FacadeSurface::from_generated(normalized, generated)
+        let facade = crate::facade::FacadeSurface::from_generated(normalized, generated, moves)
             .or_else(|problem| unexpected("the portone-client facade", problem))?;
         Ok(Surface {
             facade,

@@ -5,7 +5,8 @@
 //! - a call of every facade method with its required arguments only (`call_<method>`);
 //! - every request struct built the documented way: `new` with its required fields (named in
 //!   `...Required` when two or more), then every setter (`build_<Struct>`);
-//! - every union accessor (`read_<Union>_<method>`).
+//! - every union accessor (`read_<Union>_<method>`);
+//! - every stream method of a list operation (`stream_<method>`).
 //!
 //! Values of named types come in as the function's parameters, so an item depends only on its
 //! own API (a call does not break because its body type gained a required field: that is the
@@ -27,7 +28,7 @@ pub struct Item {
     pub lines: Range<usize>,
     /// Whether the other spec's facade has it unchanged.
     pub expected: bool,
-    /// What kind of item: `call`, `build`, `read`.
+    /// What kind of item: `call`, `build`, `read`, `stream`.
     pub kind: &'static str,
 }
 
@@ -48,7 +49,7 @@ impl UserProgram {
         program.line("use portone_client::PortOne;");
         for (method, call) in &old.calls {
             let expected = new.calls.get(method).is_some_and(|n| {
-                n.group == call.group
+                new.reachable_at(method, &call.group)
                     && n.arguments == call.arguments
                     && call.setters.iter().all(|s| n.setters.contains(s))
                     && (n.store_id || !call.store_id)
@@ -77,6 +78,27 @@ impl UserProgram {
                 &[body],
                 expected,
             );
+            if let Some(stream) = &call.stream {
+                // The stream takes the body by value.
+                let (params, args) = stream_arguments(call);
+                let body = format!(
+                    "let _ = portone{accessors}.{}({});",
+                    stream.method,
+                    args.join(", ")
+                );
+                let expected = expected
+                    && new.calls[method]
+                        .stream
+                        .as_ref()
+                        .is_some_and(|n| n == stream);
+                program.item(
+                    &format!("stream_{method}"),
+                    "stream",
+                    &params,
+                    &[body],
+                    expected,
+                );
+            }
         }
         for (name, s) in &old.structs {
             if s.setters.is_empty() {
@@ -144,6 +166,28 @@ impl UserProgram {
     pub fn item_at(&self, line: usize) -> Option<&Item> {
         self.items.iter().find(|i| i.lines.contains(&line))
     }
+}
+
+/// The parameters and arguments of a stream call: path parameters as literals, the body (taken
+/// by value) as a parameter.
+fn stream_arguments(call: &crate::facade::Call) -> (Vec<String>, Vec<String>) {
+    let mut params = vec!["portone: &PortOne".to_owned()];
+    let mut args = Vec::new();
+    for (i, (_, ty)) in call.arguments.iter().enumerate() {
+        let by_value = if ty == "&str" {
+            ty.as_str()
+        } else {
+            ty.trim_start_matches('&')
+        };
+        match literal(by_value) {
+            Some(value) => args.push(value),
+            None => {
+                params.push(format!("p{i}: {by_value}"));
+                args.push(format!("p{i}"));
+            }
+        }
+    }
+    (params, args)
 }
 
 /// A literal of a type users write as one (`"x"`, `1`, `true`), or `None`.

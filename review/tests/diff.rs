@@ -5,7 +5,10 @@ use std::path::PathBuf;
 
 use portone_openapi::HttpMethod;
 use portone_openapi::Spec;
-use portone_review::diff::{Change, ChangeKind, Class, SpecDiff, Subject, diff_specs};
+use portone_openapi::moves::Moves;
+use portone_review::diff::{
+    Change, ChangeKind, Class, SpecDiff, Subject, diff_specs, diff_specs_with,
+};
 use serde_json::{Value, json};
 
 fn spec(paths: Value, schemas: Value) -> Spec {
@@ -27,7 +30,8 @@ fn post_op(extra: Value) -> Value {
     let mut op = json!({
         "operationId": "createThing",
         "requestBody": {"required": true, "content": {"application/json": {"schema": r("Req")}}},
-        "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": r("Resp")}}}},
+        "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": r("Resp")}}},
+                      "400": {"description": "error", "content": {"application/json": {"schema": r("Err")}}}},
         "x-portone-error": r("Err"),
         "security": [{"portOne": []}],
         "x-portone-category": "thing"
@@ -130,7 +134,8 @@ fn added_operation_is_additive_and_removed_is_breaking() {
             id: "getThing".into(),
             rust_name: "get_thing".into(),
             method: HttpMethod::Get,
-            path: "/things/{id}".into()
+            path: "/things/{id}".into(),
+            unstable: false,
         }
     );
     let removed = single(&bigger, &base());
@@ -215,11 +220,33 @@ fn wire_only_operation_changes_are_additive() {
     assert_eq!(change.class, Class::Additive);
     assert_eq!(change.detail, "path `/things` -> `/v2/things`");
 
+    // A category that moves the facade method breaks callers, unless the move is recorded
+    // (then the old path stays as a deprecated alias).
     let recategorized = spec(
-        post_op(json!({"x-portone-category": "other"})),
+        post_op(json!({"x-portone-category": "other.place"})),
         schemas(base_req(), base_resp()),
     );
-    assert_eq!(single(&base(), &recategorized).class, Class::Additive);
+    let moved = single(&base(), &recategorized);
+    assert_eq!(moved.class, Class::Breaking);
+    assert!(
+        moved
+            .detail
+            .starts_with("moved from `portone.thing()` to `portone.other().place()`"),
+        "{}",
+        moved.detail
+    );
+    let mut moves = Moves::default();
+    moves.record("create_thing", "thing", "0.2.0");
+    let d = diff_specs_with(&base(), &recategorized, &moves).unwrap();
+    assert_eq!(d.changes.len(), 1);
+    assert_eq!(d.changes[0].class, Class::Additive);
+    assert!(
+        d.changes[0]
+            .detail
+            .ends_with("the old path stays as a deprecated alias"),
+        "{}",
+        d.changes[0].detail
+    );
 
     let public = spec(
         post_op(json!({"security": []})),
@@ -241,15 +268,19 @@ fn body_response_and_error_type_changes_are_breaking() {
             "request body `Req` -> `Req2`",
         ),
         (
-            json!({"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": r("Resp2")}}}}}),
+            json!({"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": r("Resp2")}}},
+                                 "400": {"description": "error", "content": {"application/json": {"schema": r("Err")}}}}}),
             "response `Resp` -> `Resp2`",
         ),
         (
-            json!({"responses": {"204": {"description": "ok"}}}),
+            json!({"responses": {"204": {"description": "ok"},
+                                 "400": {"description": "error", "content": {"application/json": {"schema": r("Err")}}}}}),
             "response `Resp` -> no body",
         ),
         (
-            json!({"x-portone-error": r("Err2")}),
+            json!({"x-portone-error": r("Err2"),
+                   "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": r("Resp")}}},
+                                 "400": {"description": "error", "content": {"application/json": {"schema": r("Err2")}}}}}),
             "error type `Err` -> `Err2`",
         ),
     ] {
@@ -344,7 +375,13 @@ fn field_rules_for_requests() {
         ),
     );
     assert_eq!(became_required.class, Class::Breaking);
-    assert!(became_required.detail.contains("`Option<T>` -> `T`"));
+    assert!(
+        became_required
+            .detail
+            .contains("Rust type `Option<String>` -> `String`"),
+        "{}",
+        became_required.detail
+    );
 
     let removed = single(&old, &req(&["id"], json!({"id": id})));
     assert_eq!(
@@ -410,7 +447,13 @@ fn field_rules_for_responses() {
         ),
     );
     assert_eq!(id_optional.class, Class::Breaking);
-    assert!(id_optional.detail.contains("`T` -> `Option<T>`"));
+    assert!(
+        id_optional
+            .detail
+            .contains("Rust type `String` -> `Option<String>`"),
+        "{}",
+        id_optional.detail
+    );
     let tags_optional = single(
         &old,
         &resp(
@@ -533,7 +576,23 @@ fn enum_values_and_union_cases() {
     let mut only_schema = schemas(base_req(), base_resp());
     only_schema["Gone"] = u["Gone"].clone();
     let one_case = spec(post_op(json!({})), only_schema);
-    let case_added = single(&one_case, &two_cases);
+    // The new case has no `message`: the `message()` accessor stays (answering `None` for
+    // it), and the new case's `detail` gets one.
+    let d = diff(&one_case, &two_cases);
+    assert!(!d.is_breaking(), "{}", d.to_markdown());
+    assert!(
+        d.changes
+            .iter()
+            .any(|c| c.detail == "accessor `detail()` added"),
+        "{}",
+        d.to_markdown()
+    );
+    let case_added = d
+        .changes
+        .iter()
+        .find(|c| matches!(c.subject, Subject::UnionCase { .. }))
+        .unwrap()
+        .clone();
     assert_eq!(case_added.class, Class::Additive);
     assert_eq!(
         case_added.subject,
@@ -542,7 +601,8 @@ fn enum_values_and_union_cases() {
             tag: "GONE".into()
         }
     );
-    assert_eq!(single(&two_cases, &one_case).class, Class::Breaking);
+    let d = diff(&two_cases, &one_case);
+    assert!(d.is_breaking(), "{}", d.to_markdown());
 
     u["Err"]["discriminator"]["mapping"]["GONE"] = json!("#/components/schemas/NotFound");
     u["Err"]["oneOf"] = json!([r("NotFound")]);
@@ -564,10 +624,8 @@ fn report_lists_breaking_changes_first_with_a_summary() {
     let d = diff(&base(), &new);
     let md = d.to_markdown();
     assert!(md.contains("**2 breaking, 2 additive**"), "{md}");
-    assert!(
-        md.contains("### Operations (1 breaking, 1 additive)"),
-        "{md}"
-    );
+    assert!(md.contains("| Operations | 1 | 1 |"), "{md}");
+    assert!(md.contains("| **total** | **2** | **2** |"), "{md}");
     let breaking = md.find("- **breaking**: removed `create_thing`").unwrap();
     let additive = md.find("- additive: added `make_thing`").unwrap();
     assert!(breaking < additive, "{md}");
@@ -663,6 +721,7 @@ fn published_2026_05_22_to_latest_is_additive() {
                 },
                 kind: ChangeKind::Added,
                 detail: String::new(),
+                unused: false,
             }),
             "{schema}::{value}\n{md}"
         );

@@ -106,6 +106,7 @@ set ThingFilter.from(portone_client::Timestamp)
 set ThingFilter.status(types::Status)
 new Things(ThingsRequired {{ items: Vec<types::Thing>, total: i64 }})
 accessor GetThingsError.message() -> Option<&str>
+accessor Thing.size() -> Option<i32>
 "
     );
     assert_eq!(text, expected, "\n{text}");
@@ -140,7 +141,8 @@ fn generated_code_that_disagrees_with_the_model_is_an_error() {
                 .retain(|i| !matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == "ping_thing"));
         }
     }
-    let err = Surface::from_generated(&normalized, &missing, &spec.sha256).unwrap_err();
+    let err = Surface::from_generated(&normalized, &missing, &spec.sha256, &Default::default())
+        .unwrap_err();
     assert!(
         matches!(&err, SurfaceError::Unexpected { item, .. } if item == "Client::ping_thing"),
         "{err}"
@@ -160,7 +162,8 @@ fn generated_code_that_disagrees_with_the_model_is_an_error() {
             m.content.as_mut().unwrap().1.push(extra);
         }
     }
-    let err = Surface::from_generated(&normalized, &odd, &spec.sha256).unwrap_err();
+    let err =
+        Surface::from_generated(&normalized, &odd, &spec.sha256, &Default::default()).unwrap_err();
     assert!(err.to_string().contains("unexpected item"), "{err}");
 
     // A field type naming a type that does not exist.
@@ -177,7 +180,8 @@ fn generated_code_that_disagrees_with_the_model_is_an_error() {
             m.content.as_mut().unwrap().1.push(extra);
         }
     }
-    let err = Surface::from_generated(&normalized, &unknown, &spec.sha256).unwrap_err();
+    let err = Surface::from_generated(&normalized, &unknown, &spec.sha256, &Default::default())
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         "types::Holder.x: unknown type `Missing`",
@@ -217,7 +221,9 @@ fn the_diffs_rust_type_model_matches_the_generator() {
         let spec = published(name);
         let normalized = normalize(&spec, &Options::everything()).unwrap();
         let generated = codegen::generate(&normalized).unwrap();
-        let surface = Surface::from_generated(&normalized, &generated, &spec.sha256).unwrap();
+        let surface =
+            Surface::from_generated(&normalized, &generated, &spec.sha256, &Default::default())
+                .unwrap();
         let mut checked = 0;
         for (schema_name, schema) in normalized.spec["components"]["schemas"]
             .as_object()

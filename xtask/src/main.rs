@@ -58,8 +58,9 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        // Its own exit statuses: 1 = breaking changes, 2 = a spec could not be read.
+        Command::Diff(args) => return diff::run(&args),
         Command::Fetch(args) => fetch::run(&args).map(|_| ()),
-        Command::Diff(args) => diff::run(&args),
         Command::Surface(args) => surface::run(&args),
         Command::Test(args) => test::run(&args),
         Command::UpdateSpec(args) => update_spec::run(&args),

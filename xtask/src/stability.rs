@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use portone_openapi::Spec;
+use portone_openapi::moves::{MOVES_ENV, Moves};
 use portone_openapi::source::{self, SPEC_OVERRIDE_ENV};
 use portone_review::facade::FacadeSurface;
 use portone_review::user_program::UserProgram;
@@ -37,7 +38,7 @@ struct Outcome {
 }
 
 fn counts(by_kind: &BTreeMap<&'static str, usize>) -> String {
-    ["call", "build", "read"]
+    ["call", "stream", "build", "read"]
         .iter()
         .map(|k| format!("{} {k}", by_kind.get(k).copied().unwrap_or(0)))
         .collect::<Vec<_>>()
@@ -50,12 +51,16 @@ pub fn run(args: &StabilityArgs) -> Result<(), String> {
         return Err("no history specs: nothing to compare (set PORTONE_OPENAPI_HISTORY)".into());
     }
     specs.push(source::materialized_spec_path());
+    let mut pairs: Vec<(PathBuf, PathBuf)> = specs
+        .windows(2)
+        .map(|pair| (pair[0].clone(), pair[1].clone()))
+        .collect();
+    pairs.push((before_moves()?, source::materialized_spec_path()));
     let mut failures = Vec::new();
     let mut table = String::from(
         "| older spec -> newer spec | unchanged in the newer facade | compiled | breaking for facade users (excluded) | of those, fail to compile |\n|---|---:|---|---|---:|\n",
     );
-    for pair in specs.windows(2) {
-        let (old, new) = (&pair[0], &pair[1]);
+    for (old, new) in &pairs {
         let outcome = check_pair(old, new)?;
         let name = |p: &Path| {
             p.file_stem()
@@ -78,6 +83,16 @@ pub fn run(args: &StabilityArgs) -> Result<(), String> {
         for item in &outcome.broken_expected {
             failures.push(format!("{} -> {}: {item}", name(old), name(new)));
         }
+        // The synthetic pair differs only by moves, which the aliases make additive.
+        if name(old) == "before-moves" {
+            for item in &outcome.excluded_names {
+                failures.push(format!(
+                    "{} -> {}: {item} is not kept by a deprecated alias",
+                    name(old),
+                    name(new)
+                ));
+            }
+        }
     }
     println!("\n{table}");
     if failures.is_empty() {
@@ -91,9 +106,53 @@ pub fn run(args: &StabilityArgs) -> Result<(), String> {
     }
 }
 
-fn surface(path: &Path) -> Result<FacadeSurface, String> {
+/// Categories PortOne really moved (`billingKey` -> `payment.billingKey`, `cashReceipt` ->
+/// `payment.cashReceipt`), undone on a copy of the pinned spec: the older side of a synthetic
+/// pair whose moved calls and streams must compile through the deprecated aliases.
+fn before_moves() -> Result<PathBuf, String> {
+    let pinned = Spec::from_path(&source::materialized_spec_path()).map_err(|e| e.to_string())?;
+    let mut json = pinned.json.clone();
+    let mut moved = 0;
+    for item in json["paths"]
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+    {
+        for op in item
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|i| i.values_mut())
+        {
+            let Some(category) = op.get("x-portone-category").and_then(Value::as_str) else {
+                continue;
+            };
+            if let Some(old) = category
+                .strip_prefix("payment.")
+                .filter(|rest| ["billingKey", "cashReceipt"].contains(rest))
+            {
+                op["x-portone-category"] = Value::String(old.to_owned());
+                moved += 1;
+            }
+        }
+    }
+    if moved == 0 {
+        return Err(
+            "the pinned spec has no payment.billingKey or payment.cashReceipt operation \
+                    to move back: update the synthetic pair in stability.rs"
+                .into(),
+        );
+    }
+    let dir = workspace_root().join("target/stability");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let path = dir.join("before-moves.openapi.json");
+    let text = serde_json::to_string(&json).map_err(|e| e.to_string())?;
+    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
+}
+
+fn surface(path: &Path, moves: &Moves) -> Result<FacadeSurface, String> {
     let spec = Spec::from_path(path).map_err(|e| e.to_string())?;
-    FacadeSurface::build(&spec).map_err(|e| format!("{}: {e}", path.display()))
+    FacadeSurface::build(&spec, moves).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn check_pair(old: &Path, new: &Path) -> Result<Outcome, String> {
@@ -102,14 +161,28 @@ fn check_pair(old: &Path, new: &Path) -> Result<Outcome, String> {
         old.display(),
         new.display()
     );
-    let program = UserProgram::generate(&surface(old)?, &surface(new)?);
     let root = workspace_root();
     let dir = root.join("target/stability").join(
         old.file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or("program"),
     );
+    // The operations that moved group between the two specs get deprecated aliases, as
+    // `update-spec` records them: the program's calls at the old paths must still compile.
+    let old_facade = surface(old, &Moves::default())?;
+    let mut moves = Moves::default();
+    for (method, from) in surface(new, &Moves::default())?.moves_since(&old_facade) {
+        moves.record(&method, &from, env!("CARGO_PKG_VERSION"));
+    }
+    let new_facade = surface(new, &moves)?;
+    let program = UserProgram::generate(&old_facade, &new_facade);
     write_crate(&dir, &program)?;
+    let moves_file = dir.join("moves.json");
+    moves.write(&moves_file)?;
+    eprintln!(
+        "    {} operations moved group: kept at the old path as deprecated aliases",
+        moves.moved.len()
+    );
     let mut check = crate::cargo::cargo(&dir);
     check
         .args(["check", "--offline", "--message-format=json", "--quiet"])
@@ -118,7 +191,8 @@ fn check_pair(old: &Path, new: &Path) -> Result<Outcome, String> {
         .env(
             SPEC_OVERRIDE_ENV,
             std::path::absolute(new).map_err(|e| e.to_string())?,
-        );
+        )
+        .env(MOVES_ENV, &moves_file);
     let errors = compile_errors(check)?;
     let mut outcome = Outcome::default();
     let mut failing = std::collections::BTreeSet::new();

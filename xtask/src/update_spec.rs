@@ -4,9 +4,10 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+use portone_openapi::moves::Moves;
 use portone_openapi::source::{self, DEFAULT_SOURCE_URL};
 use portone_openapi::{Spec, SpecLock};
-use portone_review::diff::{SpecDiff, diff_specs};
+use portone_review::diff::{SpecDiff, diff_specs_with};
 use portone_review::surface::Surface;
 
 use crate::fetch::explicit_source;
@@ -22,9 +23,18 @@ pub struct UpdateSpecArgs {
     /// PortOne's URL, its source repository's file at the latest commit, when the hashes match).
     #[arg(long)]
     pub archive: Option<String>,
-    /// Also write the Markdown report to this file (for the pull-request description).
+    /// Also write the Markdown report, sized for a pull-request description, to this file (the
+    /// full report next to it when it had to be shortened).
     #[arg(long)]
     pub report: Option<PathBuf>,
+    /// Write the outcome as JSON to this file: `changed`, `breaking`, `summary`, `version`,
+    /// `moved` (for the update workflow).
+    #[arg(long)]
+    pub outcome: Option<PathBuf>,
+    /// Accept the new API-surface snapshot (the update workflow: the pull request's diff is the
+    /// review) instead of leaving it pending for `cargo insta review`.
+    #[arg(long)]
+    pub accept_snapshot: bool,
     /// Show the report and check that the new spec generates, but change nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -37,6 +47,8 @@ pub struct Paths {
     pub lock: PathBuf,
     /// The materialized spec.
     pub spec: PathBuf,
+    /// The moves file (facade methods that moved group and keep deprecated aliases).
+    pub moves: PathBuf,
 }
 
 impl Paths {
@@ -44,6 +56,7 @@ impl Paths {
         Paths {
             lock: source::lock_path(),
             spec: source::materialized_spec_path(),
+            moves: portone_openapi::moves::moves_path(),
         }
     }
 }
@@ -57,6 +70,8 @@ pub struct Prepared {
     bytes: Vec<u8>,
     /// Where it was read from.
     pub from: String,
+    /// The pinned spec, when it is materialized.
+    pub old: Option<Spec>,
     /// The diff against the pinned spec, or why there is none.
     pub report: Result<SpecDiff, String>,
     /// Whether the new spec differs from the pinned one.
@@ -81,7 +96,11 @@ pub fn prepare(paths: &Paths, from: &str) -> Result<Prepared, String> {
             Ok(old) => lock.verify(&old).map(|()| old).map_err(|e| e.to_string()),
         },
     };
-    let report = old.and_then(|old| diff_specs(&old, &new).map_err(|e| e.to_string()));
+    let moves = Moves::read(&paths.moves)?;
+    let report = old
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(|old| diff_specs_with(old, &new, &moves).map_err(|e| e.to_string()));
     Surface::build(&new).map_err(|e| {
         format!("the new spec cannot be generated, nothing was changed: {from}: {e}")
     })?;
@@ -90,9 +109,34 @@ pub fn prepare(paths: &Paths, from: &str) -> Result<Prepared, String> {
         new,
         bytes,
         from: from.to_owned(),
+        old: old.ok(),
         report,
         changed,
     })
+}
+
+/// Records the facade methods that moved group in the moves file (so the old paths stay as
+/// deprecated aliases) and compares again: the moves are then additive. Returns the moves
+/// recorded now.
+pub fn record_moves(
+    paths: &Paths,
+    prepared: &mut Prepared,
+) -> Result<Vec<(String, String)>, String> {
+    let (Some(old), Ok(report)) = (&prepared.old, &prepared.report) else {
+        return Ok(Vec::new());
+    };
+    let mut moves = Moves::read(&paths.moves)?;
+    let before = moves.clone();
+    for (method, from) in &report.moved {
+        moves.record(method, from, env!("CARGO_PKG_VERSION"));
+    }
+    if moves == before {
+        return Ok(Vec::new());
+    }
+    moves.write(&paths.moves)?;
+    let recorded = report.moved.clone();
+    prepared.report = diff_specs_with(old, &prepared.new, &moves).map_err(|e| e.to_string());
+    Ok(recorded)
 }
 
 /// Pins the prepared spec: rewrites the lock (with `archive`, a URL serving exactly this spec)
@@ -162,31 +206,18 @@ pub fn run(args: &UpdateSpecArgs) -> Result<(), String> {
         lock.as_ref()
             .map_or(DEFAULT_SOURCE_URL.to_owned(), |l| l.source.clone())
     });
-    let prepared = prepare(&paths, &from)?;
-    match &prepared.report {
-        Ok(report) => {
-            let markdown = report.to_markdown();
-            print!("{markdown}");
-            if let Some(path) = &args.report {
-                std::fs::write(path, &markdown)
-                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-                eprintln!("report written to {}", path.display());
-            }
-            eprintln!("{}", report.summary());
-        }
-        Err(why) => eprintln!(
-            "warning: no diff report: {why}; the snapshot review below still shows every change"
-        ),
-    }
+    let mut prepared = prepare(&paths, &from)?;
     if !prepared.changed && prepared.lock.as_ref().is_some_and(|l| l.archive.is_some()) {
         eprintln!(
             "{from} is already the pinned spec (sha256 {}); checking the snapshot",
             &prepared.new.sha256[..12]
         );
         spec_store::remember(&prepared.bytes);
+        write_outcome(args, &prepared, &[])?;
         return crate::surface::check_pinned();
     }
     if args.dry_run {
+        show_report(args, &prepared)?;
         eprintln!("dry run: the new spec generates; nothing was changed");
         return Ok(());
     }
@@ -196,7 +227,17 @@ pub fn run(args: &UpdateSpecArgs) -> Result<(), String> {
         spec_store::remember(&old);
     }
     spec_store::remember(&prepared.bytes);
+    let moved = record_moves(&paths, &mut prepared)?;
+    show_report(args, &prepared)?;
+    if !moved.is_empty() {
+        eprintln!(
+            "recorded {} moved operations in {}: their old paths stay as deprecated aliases",
+            moved.len(),
+            paths.moves.display()
+        );
+    }
     let lock = apply(&paths, &prepared, archive)?;
+    write_outcome(args, &prepared, &moved)?;
     if !prepared.changed {
         eprintln!("the pinned spec is unchanged; recorded its archive URL in the lock");
         return crate::surface::check_pinned();
@@ -211,8 +252,8 @@ pub fn run(args: &UpdateSpecArgs) -> Result<(), String> {
         paths.lock.display()
     );
     crate::cargo::step(
-        "regenerate: cargo build -p portone-gen --all-features",
-        cargo(&["build", "-p", "portone-gen", "--all-features"]),
+        "regenerate: cargo build -p portone-client --all-features",
+        cargo(&["build", "-p", "portone-client", "--all-features"]),
     )?;
     let mut snapshot = cargo(&[
         "test",
@@ -229,22 +270,30 @@ pub fn run(args: &UpdateSpecArgs) -> Result<(), String> {
         "API-surface snapshot: cargo test -p portone-tests --all-features --test surface",
         snapshot,
     )?;
-    let pending = crate::surface::snapshot_path().with_extension("snap.new");
-    if pending.exists() {
+    let snapshot = crate::surface::snapshot_path();
+    let pending = snapshot.with_extension("snap.new");
+    if !pending.exists() {
+        eprintln!("\nthe API surface did not change");
+    } else if args.accept_snapshot {
+        std::fs::rename(&pending, &snapshot)
+            .map_err(|e| format!("cannot accept {}: {e}", pending.display()))?;
+        eprintln!(
+            "\nthe API surface changed: accepted into {}",
+            snapshot.display()
+        );
+    } else {
         eprintln!(
             "\nthe API surface changed: {} is pending review",
             pending.display()
         );
-    } else {
-        eprintln!("\nthe API surface did not change");
     }
     eprintln!(
         "\nnext steps:\n  1. cargo insta review       (accept the surface diff; without cargo-insta: mv {} {})\n  \
          2. cargo xtask test         (everything CI runs, older specs included)\n  \
-         3. commit openapi/portone-v2.lock.json and tests/tests/snapshots/surface__api.snap, \
-         with the report above in the pull-request description{}",
+         3. commit openapi/portone-v2.lock.json, openapi/portone-v2.moves.json and \
+         tests/tests/snapshots/surface__api.snap, with the report in the pull-request description{}",
         pending.display(),
-        crate::surface::snapshot_path().display(),
+        snapshot.display(),
         if args.report.is_some() {
             " (saved with --report)"
         } else {
@@ -252,6 +301,49 @@ pub fn run(args: &UpdateSpecArgs) -> Result<(), String> {
         }
     );
     Ok(())
+}
+
+/// Prints the report and writes it where `--report` says.
+fn show_report(args: &UpdateSpecArgs, prepared: &Prepared) -> Result<(), String> {
+    match &prepared.report {
+        Ok(report) => {
+            print!("{}", report.to_markdown());
+            if let Some(path) = &args.report {
+                let full = crate::diff::write_report(report, path)?;
+                eprintln!("report written to {}", path.display());
+                if let Some(full) = full {
+                    eprintln!("full report written to {}", full.display());
+                }
+            }
+            eprintln!("{}", report.summary());
+        }
+        Err(why) => eprintln!(
+            "warning: no diff report: {why}; the snapshot review still shows every change"
+        ),
+    }
+    Ok(())
+}
+
+/// The outcome as JSON for the update workflow (`--outcome`).
+fn write_outcome(
+    args: &UpdateSpecArgs,
+    prepared: &Prepared,
+    moved: &[(String, String)],
+) -> Result<(), String> {
+    let Some(path) = &args.outcome else {
+        return Ok(());
+    };
+    let report = prepared.report.as_ref().ok();
+    let outcome = serde_json::json!({
+        "changed": prepared.changed,
+        // Without a diff (no pinned spec to compare with) the update is treated as breaking.
+        "breaking": report.is_none_or(SpecDiff::is_breaking),
+        "summary": report.map_or_else(|| "no diff report".to_owned(), SpecDiff::summary),
+        "version": prepared.new.info_version(),
+        "moved": moved.iter().map(|(method, from)| format!("{from}.{method}")).collect::<Vec<_>>(),
+    });
+    let text = serde_json::to_string_pretty(&outcome).map_err(|e| e.to_string())?;
+    std::fs::write(path, text + "\n").map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 #[cfg(test)]
@@ -274,6 +366,7 @@ mod tests {
         let paths = Paths {
             lock: dir.join("lock.json"),
             spec: dir.join("spec.json"),
+            moves: dir.join("moves.json"),
         };
         let old = shared("history/2026-05-22.openapi.json");
         std::fs::copy(&old, &paths.spec).unwrap();
@@ -292,7 +385,10 @@ mod tests {
         let prepared = prepare(&paths, &new).unwrap();
         assert!(prepared.changed);
         let report = prepared.report.as_ref().unwrap().to_markdown();
-        assert!(report.contains("`PgProvider::INNOPAY`"), "{report}");
+        assert!(
+            report.contains("added value `INNOPAY` in 3 schemas: `PgCompany`, `PgProvider`"),
+            "{report}"
+        );
         assert!(report.contains("**0 breaking, "), "{report}");
         // Nothing is written before `apply`.
         let old_lock = SpecLock::read(&paths.lock).unwrap();
@@ -356,6 +452,52 @@ mod tests {
             .err()
             .expect("must fail");
         assert!(err.contains("cannot read /nonexistent/spec.json"), "{err}");
+    }
+
+    /// PortOne moved `billingKey` operations to `payment.billingKey`: recorded, the moves keep
+    /// deprecated aliases and the report calls them additive.
+    #[test]
+    fn moved_operations_are_recorded_and_become_additive() {
+        let dir = tempfile::tempdir().unwrap();
+        let latest = shared("portone-v2.openapi.json");
+        let mut json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&latest).unwrap()).unwrap();
+        for item in json["paths"].as_object_mut().unwrap().values_mut() {
+            for op in item.as_object_mut().unwrap().values_mut() {
+                if op["x-portone-category"] == "payment.billingKey" {
+                    op["x-portone-category"] = "billingKey".into();
+                }
+            }
+        }
+        let paths = Paths {
+            lock: dir.path().join("lock.json"),
+            spec: dir.path().join("spec.json"),
+            moves: dir.path().join("moves.json"),
+        };
+        std::fs::write(&paths.spec, serde_json::to_vec(&json).unwrap()).unwrap();
+        SpecLock::for_spec(&Spec::from_path(&paths.spec).unwrap(), DEFAULT_SOURCE_URL)
+            .write(&paths.lock)
+            .unwrap();
+        let mut prepared = prepare(&paths, &latest).unwrap();
+        let before = prepared.report.as_ref().unwrap();
+        assert!(before.is_breaking(), "{}", before.to_markdown());
+        assert!(
+            before.to_markdown().contains(
+                "moved from `portone.billing_key()` to `portone.payment().billing_key()`"
+            ),
+            "{}",
+            before.to_markdown()
+        );
+        let moved = record_moves(&paths, &mut prepared).unwrap();
+        assert!(moved.len() >= 5, "{moved:?}");
+        assert!(moved.contains(&("delete_billing_key".into(), "billingKey".into())));
+        let after = prepared.report.as_ref().unwrap();
+        assert!(!after.is_breaking(), "{}", after.to_markdown());
+        assert!(after.to_markdown().contains("stays as a deprecated alias"));
+        let recorded = Moves::read(&paths.moves).unwrap();
+        assert_eq!(recorded.moved.len(), moved.len());
+        // Recording again changes nothing.
+        assert!(record_moves(&paths, &mut prepared).unwrap().is_empty());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Open enums and unions (`open_enum!` / `open_union!` of `portone-gen`), and the accessors of
-//! the properties every case of a union shares.
+//! the properties the cases of a union share (at least half of them, so that a case added later
+//! never removes one).
 //!
 //! Accessor return types, by the property's Rust type `T` (optional in some case or not):
 //!
@@ -9,7 +10,8 @@
 //! | `i32`, `i64`, `f64`, `bool`, `Timestamp` | `Option<T>` |
 //! | anything else | `Option<Cow<'_, T>>` (borrowed from a known case) |
 //!
-//! A known case answers with its field (`None` only where the field is optional and absent); an
+//! A known case answers with its field (`None` where the field is optional and absent, or the
+//! case has no such field); an
 //! `Unrecognized` case reads the property from the JSON object it keeps, `None` when the property
 //! is absent or does not decode as `T`.
 
@@ -102,34 +104,48 @@ fn open_union(u: &Union) -> TokenStream {
     }
 }
 
-/// One accessor per property that every case's member has, with the same Rust type (ignoring
-/// `Option`).
+/// One accessor per property that at least half of the cases' members have, with the same
+/// Rust type (ignoring `Option`) wherever it appears; cases without it answer `None`.
+///
+/// Half, not all: a union case PortOne adds later without the property must not remove an
+/// accessor users call (an added case is an additive change). A property some member has with
+/// another type gets no accessor.
 fn accessors(u: &Union, fields: &BTreeMap<String, Vec<Field>>) -> (TokenStream, Vec<Accessor>) {
-    // A member without properties is a map newtype (no named fields): then no property is
-    // shared by every case.
+    // A member without properties is a map newtype (no named fields).
     let no_fields = Vec::new();
     let members: Vec<&Vec<Field>> = u
         .cases
         .iter()
         .map(|c| fields.get(&c.member_rust).unwrap_or(&no_fields))
         .collect();
-    let Some((first, rest)) = members.split_first() else {
+    if members.is_empty() {
         return (quote!(), Vec::new());
-    };
+    }
+    // Candidates in the order they first appear.
+    let mut candidates: Vec<&Field> = Vec::new();
+    for field in members.iter().flat_map(|m| m.iter()) {
+        if !candidates.iter().any(|c| c.ident == field.ident) {
+            candidates.push(field);
+        }
+    }
     let mut methods = Vec::new();
     let mut found = Vec::new();
-    for field in first.iter() {
+    for field in candidates {
         if field.wire == u.property || UNION_METHODS.contains(&field.ident.to_string().as_str()) {
             continue;
         }
         let base = field.base();
-        let in_every_case = rest.iter().all(|member| {
-            member.iter().any(|f| {
-                f.ident == field.ident && f.wire == field.wire && same_type(f.base(), base)
-            })
-        });
-        if in_every_case {
-            let (method, returns) = accessor(u, field, &members);
+        let mut having = 0;
+        let mut conflicting = false;
+        for member in &members {
+            match member.iter().find(|f| f.ident == field.ident) {
+                Some(f) if f.wire == field.wire && same_type(f.base(), base) => having += 1,
+                Some(_) => conflicting = true,
+                None => {}
+            }
+        }
+        if !conflicting && having * 2 >= members.len() {
+            let (method, returns) = accessor(u, field, &members, having == members.len());
             methods.push(method);
             found.push(Accessor {
                 union: u.rust_name.clone(),
@@ -153,7 +169,12 @@ fn accessors(u: &Union, fields: &BTreeMap<String, Vec<Field>>) -> (TokenStream, 
 }
 
 /// An accessor method and its return type.
-fn accessor(u: &Union, field: &Field, members: &[&Vec<Field>]) -> (TokenStream, TokenStream) {
+fn accessor(
+    u: &Union,
+    field: &Field,
+    members: &[&Vec<Field>],
+    in_every_case: bool,
+) -> (TokenStream, TokenStream) {
     let ident = &field.ident;
     let wire = &field.wire;
     let base = field.base();
@@ -165,10 +186,10 @@ fn accessor(u: &Union, field: &Field, members: &[&Vec<Field>]) -> (TokenStream, 
     };
     let arms = u.cases.iter().zip(members).map(|(case, member)| {
         let variant = format_ident!("{}", case.variant);
-        let optional = member
-            .iter()
-            .find(|f| f.ident == field.ident)
-            .is_some_and(|f| f.option_of.is_some());
+        let Some(own) = member.iter().find(|f| f.ident == field.ident) else {
+            return quote!(Self::#variant(_) => ::std::option::Option::None,);
+        };
+        let optional = own.option_of.is_some();
         let value = match (kind, optional) {
             (Kind::Str, false) => quote!(::std::option::Option::Some(case.#ident.as_str())),
             (Kind::Str, true) => quote!(case.#ident.as_deref()),
@@ -192,9 +213,14 @@ fn accessor(u: &Union, field: &Field, members: &[&Vec<Field>]) -> (TokenStream, 
                 .map(::std::borrow::Cow::Owned)
         },
     };
+    let which = if in_every_case {
+        "which every case has"
+    } else {
+        "which most cases have (`None` for the others)"
+    };
     let doc = format!(
-        "`{wire}`, which every case has (for a case this SDK does not know, read from its JSON \
-         when present and decodable)."
+        "`{wire}`, {which} (for a case this SDK does not know, read from its JSON when present \
+         and decodable)."
     );
     let method = quote! {
         #[doc = #doc]
