@@ -8,6 +8,8 @@ mod diff;
 mod fetch;
 mod mutants;
 mod package;
+mod reference;
+mod spec_pr;
 mod spec_store;
 mod stability;
 mod surface;
@@ -33,6 +35,9 @@ struct Cli {
 enum Command {
     /// Materialize the pinned spec: from the local cache, the lock's archive URL or its source URL.
     Fetch(fetch::FetchArgs),
+    /// Restore PortOne's published specs the tests compare with (`../shared/openapi`) where
+    /// they are missing, from the spec cache or PortOne's source repository, sha256-checked.
+    FetchReference(reference::ReferenceArgs),
     /// Compare two specs: a Markdown report of the changes, classified for Rust SDK users.
     Diff(diff::DiffArgs),
     /// Print the API-surface manifest (what the generated client exposes) of a spec.
@@ -40,6 +45,9 @@ enum Command {
     /// Take a new spec: show the diff report, pin it, regenerate, leave the surface snapshot
     /// pending review, and say what to run next.
     UpdateSpec(update_spec::UpdateSpecArgs),
+    /// Commit what `update-spec` changed to one branch and open or refresh its pull request
+    /// (the last step of the spec-update workflow; `--dry-run` prints the commands).
+    SpecPr(spec_pr::SpecPrArgs),
     /// Run every check: fmt, clippy, all tests, and the generator on the history specs.
     Test(test::TestArgs),
     /// Measure dev builds of portone-client (clean, facade edit, spec change): time and memory.
@@ -61,9 +69,11 @@ fn main() -> ExitCode {
         // Its own exit statuses: 1 = breaking changes, 2 = a spec could not be read.
         Command::Diff(args) => return diff::run(&args),
         Command::Fetch(args) => fetch::run(&args).map(|_| ()),
+        Command::FetchReference(args) => reference::run(&args),
         Command::Surface(args) => surface::run(&args),
         Command::Test(args) => test::run(&args),
         Command::UpdateSpec(args) => update_spec::run(&args),
+        Command::SpecPr(args) => spec_pr::run(&args),
         Command::BuildReport(args) => build_report::run(&args),
         Command::Package(args) => package::run_command(&args),
         Command::Stability(args) => stability::run(&args),
