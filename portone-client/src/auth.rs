@@ -400,6 +400,95 @@ mod tests {
     }
 
     #[test]
+    fn a_token_is_valid_until_the_instant_it_expires() {
+        let token = tokens(&jwt(serde_json::json!({"iat": 0, "exp": 600})), "r".into()).unwrap();
+        let expires = token.expires_at.unwrap();
+        assert!(token.valid(expires - Duration::from_nanos(1)));
+        assert!(!token.valid(expires));
+        assert!(!token.valid(expires + Duration::from_secs(1)));
+    }
+
+    #[test]
+    fn a_short_token_is_renewed_at_half_its_lifetime() {
+        // 100 s: the margin is half of it (50 s), not the usual 60 s.
+        let now = Instant::now();
+        let token = tokens(&jwt(serde_json::json!({"iat": 0, "exp": 100})), "r".into()).unwrap();
+        let renew = token.renew_at.unwrap().duration_since(now);
+        assert!(
+            renew >= Duration::from_secs(49) && renew <= Duration::from_secs(51),
+            "{renew:?}"
+        );
+    }
+
+    fn manager(base_url: &str) -> Arc<TokenManager> {
+        let http = crate::PortOne::http_client_builder()
+            .unwrap()
+            .build()
+            .unwrap();
+        let raw =
+            portone_gen::Client::new_with_client(base_url, http, portone_gen::Hooks::default());
+        Arc::new(TokenManager::new(
+            SecretString::from("the-api-secret"),
+            raw,
+            Some(Duration::from_secs(5)),
+        ))
+    }
+
+    #[test]
+    fn the_manager_prints_no_secret() {
+        let manager = manager("http://127.0.0.1:9");
+        assert_eq!(format!("{manager:?}"), "TokenManager { .. }");
+    }
+
+    /// A renewal task that ends without a result (cancelled, panicked) still answers every
+    /// waiter, with an error, and lets the next call start a new renewal.
+    #[tokio::test]
+    async fn a_renewal_that_ends_without_a_result_answers_its_waiters() {
+        let manager = manager("http://127.0.0.1:9");
+        let (sender, receiver) = watch::channel(None);
+        manager.state().renewal = Some(receiver.clone());
+        drop(Finish {
+            manager: &manager,
+            sender: Some(sender),
+        });
+        assert!(manager.state().renewal.is_none());
+        let err = wait(receiver).await.unwrap_err();
+        let cause = err.error().to_string();
+        assert!(cause.contains("ended without a result"), "{cause}");
+    }
+
+    /// A failed login is the answer for FAILURE_BACKOFF: calls in that time get its error
+    /// without logging in again; after it, the next call logs in again.
+    #[tokio::test]
+    async fn a_failed_login_is_not_repeated_within_the_backoff() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let logins = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&logins);
+        let app = axum::Router::new().route(
+            "/login/api-secret",
+            axum::routing::post(move || {
+                counter.fetch_add(1, Ordering::SeqCst);
+                async { (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "down") }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let manager = manager(&url);
+        let rejected = HeaderValue::from_static("Bearer old");
+
+        assert!(manager.header_after_rejection(&rejected).await.is_err());
+        assert_eq!(logins.load(Ordering::SeqCst), 1);
+        assert!(manager.header_after_rejection(&rejected).await.is_err());
+        assert!(manager.header().await.is_err());
+        assert_eq!(logins.load(Ordering::SeqCst), 1, "within the backoff");
+
+        tokio::time::sleep(FAILURE_BACKOFF + Duration::from_millis(100)).await;
+        assert!(manager.header_after_rejection(&rejected).await.is_err());
+        assert_eq!(logins.load(Ordering::SeqCst), 2, "after the backoff");
+    }
+
+    #[test]
     fn serde_messages_lose_the_values_they_quote() {
         assert_eq!(
             redact_serde_message("invalid type: string \"eyJsecret\", expected i64 at line 1"),

@@ -54,11 +54,6 @@ impl BodyFailure {
         matches!(self, BodyFailure::Broken(_))
     }
 
-    /// Whether reading the body timed out.
-    pub(crate) fn is_timeout(&self) -> bool {
-        matches!(self, BodyFailure::Broken(e) if e.is_timeout())
-    }
-
     /// The failure in `error`'s source chain, if the body was ours to fail.
     pub(crate) fn find<'a>(
         error: &'a (dyn std::error::Error + 'static),
@@ -146,5 +141,99 @@ impl Stream for Once {
 
     fn poll_next(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         Poll::Ready(self.get_mut().0.take().map(Err))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A body arriving as these chunks (an `Err` breaks it off there).
+    struct Chunks(std::collections::VecDeque<Result<Bytes, std::io::Error>>);
+
+    impl Stream for Chunks {
+        type Item = Result<Bytes, std::io::Error>;
+
+        fn poll_next(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+            Poll::Ready(self.get_mut().0.pop_front())
+        }
+    }
+
+    fn response(declared: Option<u64>, chunks: Vec<Result<&'static [u8], &str>>) -> Response {
+        let chunks = chunks
+            .into_iter()
+            .map(|c| {
+                c.map(Bytes::from_static)
+                    .map_err(|e| std::io::Error::new(std::io::ErrorKind::ConnectionReset, e))
+            })
+            .collect();
+        let mut builder = http::Response::builder().status(200);
+        if let Some(length) = declared {
+            builder = builder.header(CONTENT_LENGTH, length);
+        }
+        Response::from(
+            builder
+                .body(reqwest::Body::wrap_stream(Chunks(chunks)))
+                .unwrap(),
+        )
+    }
+
+    async fn text(result: Result<Response, Failed>) -> Vec<u8> {
+        match result {
+            Ok(response) => response.bytes().await.unwrap().to_vec(),
+            Err(failed) => panic!("{}", failed.failure),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_body_of_exactly_the_limit_is_read() {
+        let declared = response(Some(10), vec![Ok(b"0123"), Ok(b"456789")]);
+        assert_eq!(text(read(declared, 10).await).await, b"0123456789");
+        let chunked = response(None, vec![Ok(b"0123"), Ok(b"456789")]);
+        assert_eq!(text(read(chunked, 10).await).await, b"0123456789");
+    }
+
+    #[tokio::test]
+    async fn one_byte_over_the_limit_is_too_large() {
+        let chunked = response(None, vec![Ok(b"0123"), Ok(b"4567890")]);
+        let failed = read(chunked, 10).await.err().expect("too large");
+        assert!(matches!(
+            failed.failure,
+            BodyFailure::TooLarge { limit: 10 }
+        ));
+        assert_eq!(
+            failed.failure.to_string(),
+            "the response body is larger than 10 bytes"
+        );
+        assert!(std::error::Error::source(&failed.failure).is_none());
+        assert!(!failed.failure.is_broken());
+    }
+
+    /// A declared length over the limit is refused before reading: a body that would break
+    /// off is never read.
+    #[tokio::test]
+    async fn a_declared_length_over_the_limit_is_refused_unread() {
+        let declared = response(Some(11), vec![Err("never read")]);
+        let failed = read(declared, 10).await.err().expect("too large");
+        assert!(matches!(
+            failed.failure,
+            BodyFailure::TooLarge { limit: 10 }
+        ));
+        assert_eq!(failed.head.status, 200);
+    }
+
+    #[tokio::test]
+    async fn a_body_that_breaks_off_keeps_its_cause_and_head() {
+        let broken = response(Some(100), vec![Ok(b"{\"id\":"), Err("reset by peer")]);
+        let failed = read(broken, 1024).await.err().expect("broken");
+        assert!(failed.failure.is_broken());
+        assert_eq!(failed.failure.to_string(), "the response body broke off");
+        let source = std::error::Error::source(&failed.failure).expect("the reqwest error");
+        assert!(source.downcast_ref::<reqwest::Error>().is_some());
+        // The failing replay answers with the same failure, found in its error's chain.
+        let replay = failing(failed);
+        let err = replay.bytes().await.unwrap_err();
+        let found = BodyFailure::find(&err).expect("the failure in the chain");
+        assert!(found.is_broken());
     }
 }

@@ -151,8 +151,10 @@ async fn convert<E: OpenUnion>(
 }
 
 /// A `reqwest` failure; `head` is the answer's status and headers if it had started to arrive.
+/// (`is_timeout` looks through the whole source chain: a body that timed out inside the
+/// pipeline's [`BodyFailure`] counts.)
 pub(crate) fn transport<E>(e: reqwest::Error, head: Option<(StatusCode, HeaderMap)>) -> Error<E> {
-    if e.is_timeout() || BodyFailure::find(&e).is_some_and(BodyFailure::is_timeout) {
+    if e.is_timeout() {
         Error::Timeout(TransportError::reqwest(e, head))
     } else {
         Error::Transport(TransportError::reqwest(e, head))

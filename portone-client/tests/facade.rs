@@ -68,6 +68,21 @@ async fn the_documented_call_shapes_compile_and_work() {
         "{err:?}"
     );
 
+    // `store_id` alone takes effect too (it needs the call's own pipeline).
+    let err = portone
+        .payment()
+        .get_payment("order-1")
+        .store_id("store-2")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.api().map(|a| a.error()),
+            Some(GetPaymentError::PaymentNotFound(_))
+        ),
+        "{err:?}"
+    );
+
     let customer =
         SendIdentityVerificationBodyCustomer::new(SendIdentityVerificationBodyCustomerRequired {
             name: "홍길동",

@@ -68,19 +68,51 @@ struct Observed {
 }
 
 impl Observed {
-    /// A case that ended with `err`: its message, and everything printed of it.
-    fn error(
-        err: &(dyn std::error::Error + 'static),
-        checks: Result<(), String>,
-        requests: Vec<RawRequest>,
-    ) -> Observed {
+    /// A case that ended with `err`: its message, everything printed of it, and whether its
+    /// classification holds together (on top of the case's own checks).
+    fn error<E>(err: &Error<E>, checks: Result<(), String>, requests: Vec<RawRequest>) -> Observed
+    where
+        Error<E>: std::error::Error + 'static,
+    {
         Observed {
             requests,
             outcome: err.to_string(),
-            checks,
+            checks: checks.and_then(|()| classification(err)),
             printed: printed(err),
         }
     }
+}
+
+impl Observed {
+    /// Adds a case's own checks to those already made.
+    fn also(&mut self, checks: Result<(), String>) {
+        self.checks = std::mem::replace(&mut self.checks, Ok(())).and(checks);
+    }
+}
+
+/// What every error says about itself agrees with what it is: an answer from the server has
+/// its headers and was sent; a body too large to read leaves the outcome unknown; nothing is
+/// both "not sent" and "outcome unknown".
+fn classification<E>(err: &Error<E>) -> Result<(), String> {
+    let answered = matches!(
+        err,
+        Error::Api(_) | Error::UnexpectedStatus(_) | Error::Decode(_) | Error::ResponseTooLarge(_)
+    );
+    check(
+        !(err.is_not_sent() && err.is_outcome_unknown()),
+        "both not sent and outcome unknown",
+    )?;
+    if answered {
+        check(err.headers().is_some(), "an answer without its headers")?;
+        check(!err.is_not_sent(), "an answer classified as not sent")?;
+    }
+    if matches!(err, Error::ResponseTooLarge(_)) {
+        check(
+            err.is_outcome_unknown(),
+            "a body too large to read: outcome unknown",
+        )?;
+    }
+    Ok(())
 }
 
 fn posts(requests: &[RawRequest]) -> usize {
@@ -175,13 +207,13 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("POST, connection closed without an answer", || {
             Box::pin(async {
                 let (mut o, err) = payment_post(Some(Fault::Close), Duration::from_secs(5)).await;
-                o.checks = check(
+                o.also(check(
                     err.is_outcome_unknown()
                         && err.status().is_none()
                         && o.outcome.contains("outcome is unknown")
                         && posts(&o.requests) == 1,
                     "outcome unknown, sent once",
-                );
+                ));
                 o
             })
         }),
@@ -194,15 +226,16 @@ fn cases() -> Vec<(&'static str, Case)> {
                     .and_then(|h| h.get("x-request-id"))
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_owned);
-                o.checks = check(
+                o.also(check(
                     err.is_outcome_unknown()
+                        && !err.is_timeout()
                         && err.status().map(|s| s.as_u16()) == Some(200)
                         && header.as_deref() == Some("req-42")
                         && posts(&o.requests) == 1
                         && o.outcome.contains("200")
                         && o.outcome.contains("outcome is unknown"),
                     "outcome unknown with status 200 and headers, sent once",
-                );
+                ));
                 o
             })
         }),
@@ -215,13 +248,13 @@ fn cases() -> Vec<(&'static str, Case)> {
                         Duration::from_millis(400),
                     )
                     .await;
-                    o.checks = check(
+                    o.also(check(
                         err.is_timeout()
                             && err.is_outcome_unknown()
                             && err.status().map(|s| s.as_u16()) == Some(200)
                             && posts(&o.requests) == 1,
                         "timeout, outcome unknown, status 200, sent once",
-                    );
+                    ));
                     o
                 })
             },
@@ -230,10 +263,10 @@ fn cases() -> Vec<(&'static str, Case)> {
             Box::pin(async {
                 let (mut o, err) =
                     payment_post(Some(Fault::Hang), Duration::from_millis(300)).await;
-                o.checks = check(
+                o.also(check(
                     err.is_timeout() && err.is_outcome_unknown() && posts(&o.requests) == 1,
                     "timeout, outcome unknown, sent once",
-                );
+                ));
                 o
             })
         }),
@@ -406,6 +439,32 @@ fn cases() -> Vec<(&'static str, Case)> {
                 )
             })
         }),
+        (
+            "GET, 200 whose body does not decode: a Decode error with the answer's headers",
+            || {
+                Box::pin(async {
+                    let server = RawServer::start(|_| {
+                        RawResponse::json(200, r#"{"status": "PAID", "id": 7}"#.to_owned())
+                    })
+                    .await;
+                    let portone = client(&server).build().unwrap();
+                    let err = portone.payment().get_payment("order-1").await.unwrap_err();
+                    let requests = server.requests();
+                    Observed::error(
+                        &err,
+                        check(
+                            matches!(&err, Error::Decode(d) if d.status() == 200)
+                                && err
+                                    .headers()
+                                    .is_some_and(|h| h.contains_key("content-type"))
+                                && requests.len() == 1,
+                            "a decode error, not retried",
+                        ),
+                        requests,
+                    )
+                })
+            },
+        ),
         ("GET, 502 with a 5 MB body: short Debug and Display", || {
             Box::pin(async {
                 let server =
