@@ -196,7 +196,7 @@ mod tests {
     #[tokio::test]
     async fn one_byte_over_the_limit_is_too_large() {
         let chunked = response(None, vec![Ok(b"0123"), Ok(b"4567890")]);
-        let failed = read(chunked, 10).await.err().expect("too large");
+        let failed = read(chunked, 10).await.expect_err("too large");
         assert!(matches!(
             failed.failure,
             BodyFailure::TooLarge { limit: 10 }
@@ -214,7 +214,7 @@ mod tests {
     #[tokio::test]
     async fn a_declared_length_over_the_limit_is_refused_unread() {
         let declared = response(Some(11), vec![Err("never read")]);
-        let failed = read(declared, 10).await.err().expect("too large");
+        let failed = read(declared, 10).await.expect_err("too large");
         assert!(matches!(
             failed.failure,
             BodyFailure::TooLarge { limit: 10 }
@@ -225,7 +225,7 @@ mod tests {
     #[tokio::test]
     async fn a_body_that_breaks_off_keeps_its_cause_and_head() {
         let broken = response(Some(100), vec![Ok(b"{\"id\":"), Err("reset by peer")]);
-        let failed = read(broken, 1024).await.err().expect("broken");
+        let failed = read(broken, 1024).await.expect_err("broken");
         assert!(failed.failure.is_broken());
         assert_eq!(failed.failure.to_string(), "the response body broke off");
         let source = std::error::Error::source(&failed.failure).expect("the reqwest error");
