@@ -55,7 +55,7 @@ fn run() -> Result<(), String> {
             groups.entry(path[..depth].to_vec()).or_default();
         }
         let request = requests::Request::new(call)?;
-        let doc = operation_doc(&normalized.spec, &request);
+        let doc = portone_openapi::codegen::method_doc(&normalized, call);
         groups
             .get_mut(&path)
             .expect("inserted")
@@ -72,7 +72,9 @@ fn run() -> Result<(), String> {
                 .methods
                 .push(request.alias_method(&path, moved));
         }
-        builders.push(request.builder());
+        builders.push(
+            request.builder(|wire| portone_openapi::codegen::setter_doc(&normalized, call, wire)),
+        );
         requests.insert(op.rust_name.clone(), request);
     }
     let mut tokens = emit(&groups, &titles, &normalized.model.operations, &spec.sha256);
@@ -101,61 +103,6 @@ fn category_titles(spec: &Value) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     walk(&spec["x-portone-categories"], &mut out);
     out
-}
-
-fn operation_doc(spec: &Value, request: &requests::Request) -> String {
-    let op = request.op;
-    let method = op.method.as_str().to_ascii_lowercase();
-    let raw = &spec["paths"][&op.path][&method];
-    let mut doc = String::new();
-    if let Some(summary) = raw["summary"].as_str() {
-        doc.push_str(summary);
-        doc.push_str("\n\n");
-    }
-    if let Some(description) = raw["description"].as_str() {
-        // PortOne repeats the summary as the first line of the description.
-        let description = raw["summary"]
-            .as_str()
-            .and_then(|s| description.strip_prefix(s))
-            .unwrap_or(description)
-            .trim_start();
-        if !description.is_empty() {
-            doc.push_str(description);
-            doc.push_str("\n\n");
-        }
-    }
-    doc.push_str(&format!("`{} {}`", op.method.as_str(), op.path));
-    if op.body_in_query() {
-        doc.push_str(" (the body is sent as the `requestBody` query parameter)");
-    }
-    let request = request.ident();
-    doc.push_str(&format!(
-        ". Returns a [`{request}`]: set optional parameters on it, then `.await` it."
-    ));
-    if op.method != portone_openapi::HttpMethod::Get {
-        doc.push_str(&recovery_doc(op));
-    }
-    doc
-}
-
-/// What to do when a call that changes something ends with its outcome unknown.
-fn recovery_doc(op: &Operation) -> String {
-    let mut doc = String::from(
-        "\n\n# When the outcome is unknown\n\nThe SDK never sends this request twice unless \
-         `RetryConfig::retry_non_idempotent` says so. If the call fails with \
-         [`Error::is_outcome_unknown`](crate::Error::is_outcome_unknown) (sent, answer lost), \
-         PortOne may have carried it out: ",
-    );
-    if op.path_params.iter().any(|p| p == "paymentId") {
-        doc.push_str(
-            "look the payment up with `portone.payment().get_payment(payment_id)`, or send this \
-             request again with the **same** `paymentId`, which PortOne treats as the \
-             idempotency key. Never retry with a new `paymentId`: that can charge twice.",
-        );
-    } else {
-        doc.push_str("check its result before sending it again.");
-    }
-    doc
 }
 
 pub(crate) fn group_ident(path: &[String]) -> syn::Ident {

@@ -9,6 +9,7 @@
 
 #[cfg(feature = "codegen")]
 pub mod codegen;
+pub mod docs;
 pub mod features;
 pub mod model;
 pub mod moves;

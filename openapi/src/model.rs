@@ -197,6 +197,9 @@ pub struct UnionCase {
     pub member_rust: String,
     /// Whether the member keeps the tag as its own field (it is also used outside unions).
     pub member_keeps_tag: bool,
+    /// The member schema's title and description (spec text; never committed).
+    #[serde(skip)]
+    pub doc: Option<String>,
 }
 
 /// A `oneOf` with a discriminator.
@@ -210,7 +213,7 @@ pub struct Union {
     pub property: String,
     /// Cases in spec order.
     pub cases: Vec<UnionCase>,
-    /// Title (spec text; never committed).
+    /// Title and description (spec text; never committed).
     #[serde(skip)]
     pub doc: Option<String>,
 }
@@ -222,6 +225,9 @@ pub struct EnumValue {
     pub value: String,
     /// Rust variant name.
     pub variant: String,
+    /// The value's title and description from `x-portone-enum` (spec text; never committed).
+    #[serde(skip)]
+    pub doc: Option<String>,
 }
 
 /// A string enum component.
@@ -233,7 +239,7 @@ pub struct StringEnum {
     pub rust_name: String,
     /// Known values in spec order.
     pub values: Vec<EnumValue>,
-    /// Title (spec text; never committed).
+    /// Title and description (spec text; never committed).
     #[serde(skip)]
     pub doc: Option<String>,
 }

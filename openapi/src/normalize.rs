@@ -196,6 +196,30 @@ impl Normalized {
         }
         closure(&self.spec, seeds)
     }
+
+    /// The component schemas only `x-portone-unstable` operations reach: they may change or
+    /// vanish with those operations.
+    pub fn unstable_only_schemas(&self) -> BTreeSet<String> {
+        let (mut stable, mut unstable) = (Vec::new(), Vec::new());
+        for item in self.spec["paths"].as_object().into_iter().flatten() {
+            for (method, op) in item.1.as_object().into_iter().flatten() {
+                if HttpMethod::parse(method).is_some() {
+                    let is_unstable = op.get("x-portone-unstable").and_then(Value::as_bool);
+                    let seeds = if is_unstable == Some(true) {
+                        &mut unstable
+                    } else {
+                        &mut stable
+                    };
+                    seeds.extend(referenced(op));
+                }
+            }
+        }
+        let stable = closure(&self.spec, stable);
+        closure(&self.spec, unstable)
+            .into_iter()
+            .filter(|name| !stable.contains(name))
+            .collect()
+    }
 }
 
 /// Component schemas the operations reach (directly or through other schemas).
@@ -503,6 +527,7 @@ fn collect_unions(doc: &Value) -> Result<Vec<Union>, NormalizeError> {
                     member: member.clone(),
                     member_rust: rust_type_name(member),
                     member_keeps_tag: standalone.contains(member),
+                    doc: schemas.get(member.as_str()).and_then(crate::docs::text),
                 });
             }
         }
@@ -515,18 +540,10 @@ fn collect_unions(doc: &Value) -> Result<Vec<Union>, NormalizeError> {
             rust_name: rust_type_name(name),
             property: property.to_owned(),
             cases,
-            doc: doc_text(schema),
+            doc: crate::docs::text(schema),
         });
     }
     Ok(unions)
-}
-
-fn doc_text(schema: &Value) -> Option<String> {
-    schema
-        .get("description")
-        .or_else(|| schema.get("title"))
-        .and_then(Value::as_str)
-        .map(str::to_owned)
 }
 
 fn split_words(camel: &str) -> Vec<&str> {
@@ -608,13 +625,18 @@ fn collect_enums(doc: &Value) -> Result<Vec<StringEnum>, NormalizeError> {
                     format!("value {value:?} gives a duplicate variant name {variant}"),
                 );
             }
-            values.push(EnumValue { value, variant });
+            let doc = crate::docs::enum_value(schema, &value);
+            values.push(EnumValue {
+                value,
+                variant,
+                doc,
+            });
         }
         enums.push(StringEnum {
             name: name.clone(),
             rust_name: rust_type_name(name),
             values,
-            doc: doc_text(schema),
+            doc: crate::docs::text(schema),
         });
     }
     Ok(enums)

@@ -8,7 +8,6 @@
 //! operation has a `storeId` (query or body) the caller left unset. Every builder also has
 //! `timeout`, `attempt_timeout` and `retry`, is awaited directly (`IntoFuture`) and has `send()`.
 
-use heck::ToUpperCamelCase;
 use portone_openapi::codegen::{Call, Role, option_of};
 use portone_openapi::moves::Move;
 use portone_openapi::{Operation, SuccessBody};
@@ -93,7 +92,7 @@ impl<'a> Request<'a> {
     }
 
     pub fn ident(&self) -> syn::Ident {
-        format_ident!("{}Request", self.op.rust_name.to_upper_camel_case())
+        format_ident!("{}", portone_openapi::codegen::request_ident(self.op))
     }
 
     /// The arguments of the group method (required parameters, then the body).
@@ -176,7 +175,7 @@ impl<'a> Request<'a> {
     }
 
     /// The builder: struct, setters, `send`, `IntoFuture`.
-    pub fn builder(&self) -> TokenStream {
+    pub fn builder(&self, setter_doc: impl Fn(&str) -> String) -> TokenStream {
         let op = self.op;
         let request = self.ident();
         let ok = &self.ok;
@@ -196,7 +195,7 @@ impl<'a> Request<'a> {
                 return None;
             };
             let ident = &p.ident;
-            let doc = format!("Sets the optional query parameter `{}`.", p.wire);
+            let doc = setter_doc(&p.wire);
             Some(quote! {
                 #[doc = #doc]
                 pub fn #ident(mut self, value: impl ::std::convert::Into<#inner>) -> Self {
@@ -234,11 +233,15 @@ impl<'a> Request<'a> {
             SuccessBody::Json(_) => quote!(run),
             _ => quote!(run_raw),
         };
+        let group = op.group();
         let doc = format!(
-            "A `{}` call (`{} {}`): set what is optional, then `.await` it (or [`send`](Self::send)).",
+            "A `{}` call (`{} {}`): set what is optional, then `.await` it (or [`send`](Self::send)). \
+             Made by [`{}.{method}`]({}::{method}), whose docs describe the arguments and errors.",
             op.id,
             op.method.as_str(),
-            op.path
+            op.path,
+            crate::accessor_path(&group),
+            crate::group_ident(&group),
         );
         quote! {
             #[doc = #doc]

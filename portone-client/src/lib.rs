@@ -1,41 +1,22 @@
-//! PortOne V2 REST API client for Rust.
+#![doc = include_str!("../README.md")]
 //!
-//! ```no_run
-//! use portone_client::PortOne;
-//! use portone_client::types::{GetPaymentError, Payment};
+//! ## Where things are in this crate
 //!
-//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! let portone = PortOne::builder()
-//!     .api_secret(std::env::var("PORTONE_API_SECRET")?)
-//!     .build()?;
-//!
-//! match portone.payment().get_payment("order-123").await {
-//!     Ok(Payment::Paid(paid)) => println!("paid at {}", paid.paid_at),
-//!     Ok(other) => println!("status {}", other.tag()),
-//!     Err(e) if matches!(e.api().map(|a| a.error()), Some(GetPaymentError::PaymentNotFound(_))) => {
-//!         println!("no such payment")
-//!     }
-//!     Err(e) => return Err(e.into()),
-//! }
-//! # Ok(()) }
-//! ```
-//!
-//! - Every operation of PortOne's spec, grouped by PortOne's categories
-//!   ([`PortOne::payment`], [`PortOne::identity_verification`], [`PortOne::platform`], ...),
-//!   with typed bodies, responses and per-operation error enums ([`Error`]).
-//! - Credentials: `Authorization: PortOne <secret>` or bearer access tokens
-//!   ([`AuthScheme`]); a default `storeId`; timeouts; retries of requests that are safe to
-//!   repeat ([`RetryConfig`]); a `tracing` span per request. Secrets never appear in `Debug`
-//!   output, errors or logs.
-//! - Every list operation also as a lazy stream of items (`<operation>_stream`, see
-//!   [`paginate`]), with `collect_all` and guards against a server that does not move forward.
-//! - Forward compatible: enum values and union cases PortOne adds later decode to
-//!   `Unrecognized` variants instead of failing.
-//!
-//! Cargo features: `rustls` (default; TLS with reqwest's rustls/aws-lc-rs), `rustls-ring`
-//! (TLS with rustls/ring instead: a lighter build), `webhook` (default; [`webhook`]), `unstable`
-//! (operations PortOne marks `x-portone-unstable`).
-
+//! - [`PortOne`]: the client ([`PortOne::builder`]); every operation of PortOne's spec, grouped
+//!   by PortOne's categories ([`PortOne::payment`], [`PortOne::identity_verification`],
+//!   [`PortOne::platform`], ...; the groups are in [`api`]). Each method's docs list its
+//!   arguments, its setters and what leaving them unset means, and its errors with their HTTP
+//!   statuses.
+//! - [`types`]: the request and response types, documented with PortOne's own words.
+//! - [`Error`]: what can go wrong, and whether a failed request was sent
+//!   ([`Error::is_not_sent`], [`Error::is_outcome_unknown`]).
+//! - [`AuthScheme`], [`RetryConfig`], [`Builder`]: credentials, retries, timeouts.
+//! - [`paginate`]: every list operation as a stream of items.
+//! - [`open`](portone_gen::open): values and cases PortOne adds later.
+#![cfg_attr(
+    feature = "webhook",
+    doc = "- [`webhook`]: verifying and decoding webhooks."
+)]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

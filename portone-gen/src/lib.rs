@@ -26,7 +26,8 @@ pub use timestamp::Timestamp;
 
 mod generated {
     //! progenitor's output, with `progenitor_client` resolving to the shim below.
-    #![allow(missing_docs, clippy::all, clippy::pedantic, unused_imports)]
+    #![allow(clippy::all, clippy::pedantic, unused_imports)]
+    #![warn(missing_docs)]
 
     mod progenitor_client {
         pub use crate::path::encode_path;

@@ -60,7 +60,7 @@ macro_rules! open_enum {
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum $name {
-            $( $(#[$vmeta])* #[doc = concat!("`", $value, "`")] $variant, )*
+            $( $(#[$vmeta])* #[doc = ""] #[doc = concat!("`", $value, "`")] $variant, )*
             /// A value this version of the SDK does not know, as sent by the server.
             #[deprecated(note = "a newer SDK decodes a value PortOne adds to its own variant and \
                 this arm would stop matching it: compare `as_str()` in a wildcard arm instead \
@@ -176,7 +176,7 @@ macro_rules! open_union {
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
         pub enum $name {
-            $( $(#[$vmeta])* #[doc = concat!("`", $property, ": ", $tag, "`")] $variant($member), )*
+            $( $(#[$vmeta])* #[doc = ""] #[doc = concat!("`", $property, ": ", $tag, "`")] $variant($member), )*
             /// A case this version of the SDK does not know: the JSON object as sent.
             #[deprecated(note = "a newer SDK decodes a case PortOne adds to its own variant and \
                 this arm would stop matching it: compare `tag()` in a wildcard arm instead \

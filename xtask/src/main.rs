@@ -5,6 +5,7 @@
 mod build_report;
 mod cargo;
 mod diff;
+mod doc_coverage;
 mod fetch;
 mod mutants;
 mod package;
@@ -42,6 +43,9 @@ enum Command {
     Diff(diff::DiffArgs),
     /// Print the API-surface manifest (what the generated client exposes) of a spec.
     Surface(surface::SurfaceArgs),
+    /// How much of what the spec documents reaches the generated docs (fields, values, cases,
+    /// parameters, errors); fails below 100%.
+    DocCoverage(doc_coverage::DocCoverageArgs),
     /// Take a new spec: show the diff report, pin it, regenerate, leave the surface snapshot
     /// pending review, and say what to run next.
     UpdateSpec(update_spec::UpdateSpecArgs),
@@ -71,6 +75,7 @@ fn main() -> ExitCode {
         Command::Fetch(args) => fetch::run(&args).map(|_| ()),
         Command::FetchReference(args) => reference::run(&args),
         Command::Surface(args) => surface::run(&args),
+        Command::DocCoverage(args) => doc_coverage::run(&args),
         Command::Test(args) => test::run(&args),
         Command::UpdateSpec(args) => update_spec::run(&args),
         Command::SpecPr(args) => spec_pr::run(&args),

@@ -40,6 +40,9 @@ pub struct MutantsArgs {
     /// Judge an earlier run's results in `target/mutants` without running again.
     #[arg(long)]
     pub report_only: bool,
+    /// Test again only what the previous run did not catch (after adding tests for its misses).
+    #[arg(long)]
+    pub iterate: bool,
 }
 
 pub fn run(args: &MutantsArgs) -> Result<(), String> {
@@ -71,6 +74,9 @@ pub fn run(args: &MutantsArgs) -> Result<(), String> {
         cmd.arg("--output").arg(&output);
         if args.list {
             cmd.arg("--list");
+        }
+        if args.iterate {
+            cmd.arg("--iterate");
         }
         // Tests take up to ~30 s (the fault suite, the mock's end-to-end run); the surface
         // tests (generator output, no runtime code) are skipped; doctests would compile dozens

@@ -12,13 +12,17 @@ use syn::visit_mut::VisitMut;
 
 use crate::{ApiModel, Normalized};
 
+mod docs;
 mod facade;
 pub mod lists;
+mod method_docs;
 mod structs;
 mod unions;
 
+pub use docs::doc_of;
 pub use facade::{Call, Param, Role};
-pub use structs::{Field, StructApi, option_of};
+pub use method_docs::{method_doc, request_ident, setter_doc};
+pub use structs::{Field, StructApi, option_of, wire_name};
 pub use unions::Accessor;
 
 /// The generated sources of `portone-gen`.
@@ -86,6 +90,7 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, String> {
         .map_err(|e| format!("progenitor failed: {e}"))?;
     let mut client = parse(client, "progenitor")?;
     check_methods(&client, model)?;
+    docs::apply(&mut client, normalized);
     let fields = structs::fields(&client);
     let (mut open_types, accessors) = unions::open_types(model, &fields);
     let (struct_api, structs) = structs::struct_api(&fields, normalized)?;

@@ -34,6 +34,8 @@ pub struct Field {
     pub option_of: Option<syn::Type>,
     /// Whether serde fills it when absent (`Option<_>` or `#[serde(default)]`).
     pub optional: bool,
+    /// Its documentation (the spec's words), if any.
+    pub doc: Option<String>,
 }
 
 impl Field {
@@ -59,8 +61,9 @@ pub(crate) fn fields(client: &syn::File) -> BTreeMap<String, Vec<Field>> {
                 let args = serde_args(&field.attrs);
                 let option_of = option_of(&field.ty).cloned();
                 Field {
-                    wire: serde_rename(&args).unwrap_or_else(|| ident.to_string()),
+                    wire: wire_name(field),
                     optional: option_of.is_some() || args.iter().any(|a| a == "default"),
+                    doc: super::docs::doc_of(&field.attrs),
                     ident,
                     ty: field.ty.clone(),
                     option_of,
@@ -70,6 +73,17 @@ pub(crate) fn fields(client: &syn::File) -> BTreeMap<String, Vec<Field>> {
         out.insert(s.ident.to_string(), fields);
     }
     out
+}
+
+/// The JSON name of a named field: its `#[serde(rename)]`, or its Rust name.
+pub fn wire_name(field: &syn::Field) -> String {
+    serde_rename(&serde_args(&field.attrs)).unwrap_or_else(|| {
+        field
+            .ident
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    })
 }
 
 /// Properties whose values are secrets or sensitive personal data: credentials, one-time
@@ -299,7 +313,7 @@ fn constructor(
             let generics = if has_str { quote!(<'a>) } else { quote!() };
             let decls = several.iter().map(|f| {
                 let ident = &f.ident;
-                let doc = format!("`{}`", f.wire);
+                let doc = with_field_doc(format!("`{}`.", f.wire), f);
                 let ty = if is_string(&f.ty) {
                     quote!(&'a str)
                 } else {
@@ -354,10 +368,18 @@ fn constructor(
     }
 }
 
+/// `first` followed by the field's own documentation.
+fn with_field_doc(first: String, field: &Field) -> String {
+    match &field.doc {
+        Some(doc) => format!("{first}\n\n{doc}"),
+        None => first,
+    }
+}
+
 /// The chainable setter of a field.
 fn setter(field: &Field) -> TokenStream {
     let ident = &field.ident;
-    let doc = format!("Sets `{}`.", field.wire);
+    let doc = with_field_doc(format!("Sets `{}`.", field.wire), field);
     match &field.option_of {
         Some(inner) => quote! {
             #[doc = #doc]

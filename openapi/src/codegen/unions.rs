@@ -75,7 +75,8 @@ fn open_enum(e: &StringEnum) -> TokenStream {
     let variants = e.values.iter().map(|v| {
         let variant = format_ident!("{}", v.variant);
         let value = &v.value;
-        quote!(#variant = #value)
+        let doc = doc_attr(v.doc.as_deref());
+        quote!(#doc #variant = #value)
     });
     quote! {
         crate::open_enum! {
@@ -94,7 +95,8 @@ fn open_union(u: &Union) -> TokenStream {
         let member = format_ident!("{}", c.member_rust);
         let tag = &c.tag;
         let keep = format_ident!("{}", if c.member_keeps_tag { "keep" } else { "strip" });
-        quote!(#variant(#member) = #tag, #keep)
+        let doc = doc_attr(c.doc.as_deref());
+        quote!(#doc #variant(#member) = #tag, #keep)
     });
     quote! {
         crate::open_union! {
