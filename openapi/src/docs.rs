@@ -33,19 +33,23 @@ pub fn text(node: &Value) -> Option<String> {
     Some(escape(&joined))
 }
 
+/// The doc text of the component schema `name`: [`text`], unless that only repeats the name
+/// (some schemas are titled with their own name).
+pub fn schema_text(name: &str, schema: &Value) -> Option<String> {
+    text(schema).filter(|t| t != name)
+}
+
 /// The doc text of the property `property` (a schema in `properties`): its own words, or
 /// those of the schema it refers to (directly or as the items of an array).
 pub fn property(schemas: &Map<String, Value>, property: &Value) -> Option<String> {
-    text(property).or_else(|| referenced(schemas, property).and_then(text))
-}
-
-/// The schema a property names with `$ref`, directly or as its array items.
-pub fn referenced<'s>(schemas: &'s Map<String, Value>, property: &Value) -> Option<&'s Value> {
-    let target = property
-        .get("$ref")
-        .or_else(|| property.get("items").and_then(|items| items.get("$ref")))
-        .and_then(Value::as_str)?;
-    schemas.get(target.strip_prefix(SCHEMA_PREFIX)?)
+    text(property).or_else(|| {
+        let target = property
+            .get("$ref")
+            .or_else(|| property.get("items").and_then(|items| items.get("$ref")))
+            .and_then(Value::as_str)?
+            .strip_prefix(SCHEMA_PREFIX)?;
+        schema_text(target, schemas.get(target)?)
+    })
 }
 
 /// The doc text of one value of a string enum schema (`x-portone-enum`).

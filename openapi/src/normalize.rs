@@ -527,7 +527,9 @@ fn collect_unions(doc: &Value) -> Result<Vec<Union>, NormalizeError> {
                     member: member.clone(),
                     member_rust: rust_type_name(member),
                     member_keeps_tag: standalone.contains(member),
-                    doc: schemas.get(member.as_str()).and_then(crate::docs::text),
+                    doc: schemas
+                        .get(member.as_str())
+                        .and_then(|m| crate::docs::schema_text(member, m)),
                 });
             }
         }
@@ -540,7 +542,7 @@ fn collect_unions(doc: &Value) -> Result<Vec<Union>, NormalizeError> {
             rust_name: rust_type_name(name),
             property: property.to_owned(),
             cases,
-            doc: crate::docs::text(schema),
+            doc: crate::docs::schema_text(name, schema),
         });
     }
     Ok(unions)
@@ -636,7 +638,7 @@ fn collect_enums(doc: &Value) -> Result<Vec<StringEnum>, NormalizeError> {
             name: name.clone(),
             rust_name: rust_type_name(name),
             values,
-            doc: crate::docs::text(schema),
+            doc: crate::docs::schema_text(name, schema),
         });
     }
     Ok(enums)

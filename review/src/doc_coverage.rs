@@ -47,16 +47,21 @@ impl Coverage {
             .ok_or("the spec has no component schemas")?;
         let mut fields = Figure::new("struct fields");
         let mut structs = Figure::new("structs");
-        let by_rust_name: BTreeMap<String, &Value> = schemas
+        let by_rust_name: BTreeMap<String, (&str, &Value)> = schemas
             .iter()
-            .map(|(name, schema)| (portone_openapi::rust_type_name(name), schema))
+            .map(|(name, schema)| {
+                (
+                    portone_openapi::rust_type_name(name),
+                    (name.as_str(), schema),
+                )
+            })
             .collect();
         for item in types_items(&generated.client) {
             let syn::Item::Struct(s) = item else { continue };
-            let Some(&schema) = by_rust_name.get(&s.ident.to_string()) else {
+            let Some(&(name, schema)) = by_rust_name.get(&s.ident.to_string()) else {
                 continue;
             };
-            structs.count(docs::text(schema).is_some(), has_doc(&s.attrs));
+            structs.count(docs::schema_text(name, schema).is_some(), has_doc(&s.attrs));
             let syn::Fields::Named(named) = &s.fields else {
                 continue;
             };
@@ -76,7 +81,7 @@ impl Coverage {
         let mut values = Figure::new("enum values");
         for e in &normalized.model.enums {
             enums.count(
-                docs::text(&schemas[&e.name]).is_some(),
+                docs::schema_text(&e.name, &schemas[&e.name]).is_some(),
                 documented.has_type_doc(&e.rust_name),
             );
             for v in &e.values {
@@ -84,15 +89,25 @@ impl Coverage {
                 values.count(words.is_some(), documented.has(&e.rust_name, &v.variant));
             }
         }
+        // An operation's error type is documented with its operations and statuses.
+        let error_types: std::collections::BTreeSet<&String> = normalized
+            .model
+            .operations
+            .iter()
+            .filter_map(|op| op.error_schema.as_ref())
+            .collect();
         let mut unions = Figure::new("unions");
         let mut cases = Figure::new("union cases");
         for u in &normalized.model.unions {
             unions.count(
-                docs::text(&schemas[&u.name]).is_some(),
+                docs::schema_text(&u.name, &schemas[&u.name]).is_some()
+                    || error_types.contains(&u.name),
                 documented.has_type_doc(&u.rust_name),
             );
             for c in &u.cases {
-                let words = schemas.get(&c.member).and_then(docs::text);
+                let words = schemas
+                    .get(&c.member)
+                    .and_then(|m| docs::schema_text(&c.member, m));
                 cases.count(words.is_some(), documented.has(&u.rust_name, &c.variant));
             }
         }

@@ -79,7 +79,14 @@ fn fields_types_values_and_cases_carry_the_specs_words() {
         open.contains("\"준비\"") && open.contains("\"결제 완료\""),
         "{open}"
     );
-    assert!(open.contains("\"물건이 없는 경우\""), "{open}");
+    assert!(
+        open.contains("물건이 없는 경우\\n\\nHTTP status 404."),
+        "{open}"
+    );
+    assert!(
+        open.contains("The errors PortOne documents for `get_thing` (`GET /things/{thingId}`)"),
+        "{open}"
+    );
     // The fields of `...Required` repeat the field's words.
     assert!(open.contains("`owner`.\n\n소유자"), "{open}");
 }

@@ -7,15 +7,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 use syn::visit_mut::VisitMut;
 
-use crate::Normalized;
+use crate::{Normalized, Operation, SuccessBody, Union, UnionCase};
 
 /// What a type only unstable operations use says about itself.
 const UNSTABLE_TYPE_NOTE: &str = "**Unstable**: only `x-portone-unstable` operations use this \
     type; PortOne may change or remove it without notice.";
 
 /// Replaces the docs of every struct of the `types` module, and of its named fields, with the
-/// spec's words.
-pub(crate) fn apply(client: &mut syn::File, normalized: &Normalized) {
+/// spec's words. With `fill`, a field the spec says nothing about gets what is known from its
+/// place (so that no public item is undocumented); without, it gets no doc (the setters and
+/// accessors built from the fields repeat only the spec's words).
+pub(crate) fn apply(client: &mut syn::File, normalized: &Normalized, fill: bool) {
     let Some(schemas) = normalized.spec["components"]["schemas"].as_object() else {
         return;
     };
@@ -25,8 +27,11 @@ pub(crate) fn apply(client: &mut syn::File, normalized: &Normalized) {
         .collect();
     let mut visitor = Documenter {
         schemas,
+        operations: &normalized.model.operations,
+        users: users(schemas),
         by_rust_name,
         unstable: normalized.unstable_only_schemas(),
+        fill,
     };
     for item in &mut client.items {
         if let syn::Item::Mod(module) = item
@@ -39,8 +44,82 @@ pub(crate) fn apply(client: &mut syn::File, normalized: &Normalized) {
 
 struct Documenter<'s> {
     schemas: &'s Map<String, Value>,
+    operations: &'s [Operation],
+    users: BTreeMap<String, BTreeSet<String>>,
     by_rust_name: BTreeMap<String, &'s str>,
     unstable: BTreeSet<String>,
+    fill: bool,
+}
+
+impl Documenter<'_> {
+    /// The doc of a type the spec has no words for: what is known from where it is used.
+    fn undescribed_type(&self, name: &str, schema: &Value) -> String {
+        if let Some(status) = schema.get("x-portone-status-code").and_then(Value::as_u64) {
+            return format!("An error PortOne answers with HTTP status {status}.");
+        }
+        let named =
+            |op: &Operation| format!("`{}` (`{} {}`)", op.rust_name, op.method.as_str(), op.path);
+        let bodies: Vec<String> = self
+            .operations
+            .iter()
+            .filter(|op| op.body.as_ref().is_some_and(|b| b.schema == name))
+            .map(named)
+            .collect();
+        if !bodies.is_empty() {
+            return format!("The request body of {}.", bodies.join(", "));
+        }
+        let responses: Vec<String> = self
+            .operations
+            .iter()
+            .filter(|op| matches!(&op.success, SuccessBody::Json(s) if s == name))
+            .map(named)
+            .collect();
+        if !responses.is_empty() {
+            return format!("The response of {}.", responses.join(", "));
+        }
+        let users: Vec<String> = self
+            .users
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|user| format!("[`{0}`](crate::types::{0})", crate::rust_type_name(user)))
+            .collect();
+        if users.is_empty() {
+            format!("`{name}` (PortOne's spec does not describe it).")
+        } else {
+            format!(
+                "Part of {} (PortOne's spec does not describe it further).",
+                users.join(", ")
+            )
+        }
+    }
+}
+
+/// For each schema, the schemas that refer to it.
+fn users(schemas: &Map<String, Value>) -> BTreeMap<String, BTreeSet<String>> {
+    fn walk(value: &Value, user: &str, out: &mut BTreeMap<String, BTreeSet<String>>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(target) = map
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                {
+                    out.entry(target.to_owned())
+                        .or_default()
+                        .insert(user.to_owned());
+                }
+                map.values().for_each(|v| walk(v, user, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, user, out)),
+            _ => {}
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (name, schema) in schemas {
+        walk(schema, name, &mut out);
+    }
+    out
 }
 
 impl VisitMut for Documenter<'_> {
@@ -49,7 +128,10 @@ impl VisitMut for Documenter<'_> {
             return;
         };
         let schema = &self.schemas[name];
-        let mut doc = crate::docs::text(schema);
+        let mut doc = crate::docs::schema_text(name, schema);
+        if doc.is_none() && self.fill {
+            doc = Some(self.undescribed_type(name, schema));
+        }
         if self.unstable.contains(name) {
             doc = Some(match doc {
                 Some(text) => format!("{UNSTABLE_TYPE_NOTE}\n\n{text}"),
@@ -65,10 +147,57 @@ impl VisitMut for Documenter<'_> {
             let wire = super::structs::wire_name(field);
             let doc = properties
                 .and_then(|p| p.get(&wire))
-                .and_then(|property| crate::docs::property(self.schemas, property))
-                .unwrap_or_else(|| undescribed_field(schema, &wire));
-            set_doc(&mut field.attrs, Some(&doc));
+                .and_then(|property| crate::docs::property(self.schemas, property));
+            let doc = match (doc, self.fill) {
+                (Some(doc), _) => Some(doc),
+                (None, true) => Some(undescribed_field(schema, &wire)),
+                (None, false) => None,
+            };
+            set_doc(&mut field.attrs, doc.as_deref());
         }
+    }
+}
+
+/// The doc of a union: the spec's words (unless they only repeat the type's name); for the
+/// error type of operations, which operations and a summary of its cases with their statuses.
+pub(crate) fn union_doc(normalized: &Normalized, union: &Union) -> Option<String> {
+    let words = union
+        .doc
+        .clone()
+        .filter(|d| *d != union.name && *d != union.rust_name);
+    let operations: Vec<&Operation> = normalized
+        .model
+        .operations
+        .iter()
+        .filter(|op| op.error_schema.as_deref() == Some(union.name.as_str()))
+        .collect();
+    if operations.is_empty() {
+        return words;
+    }
+    let names: Vec<String> = operations
+        .iter()
+        .map(|op| format!("`{}` (`{} {}`)", op.rust_name, op.method.as_str(), op.path))
+        .collect();
+    let mut doc = format!(
+        "The errors PortOne documents for {}: one variant per error, with its HTTP status. \
+         A call answers with one as `portone_client::Error::Api`.",
+        names.join(", ")
+    );
+    if let Some(words) = words {
+        doc = format!("{words}\n\n{doc}");
+    }
+    Some(doc)
+}
+
+/// The doc of a union case: its member schema's words, and the HTTP status of an error.
+pub(crate) fn case_doc(normalized: &Normalized, case: &UnionCase) -> Option<String> {
+    let status = normalized.spec["components"]["schemas"][&case.member]
+        .get("x-portone-status-code")
+        .and_then(Value::as_u64)
+        .map(|status| format!("HTTP status {status}."));
+    match (case.doc.clone(), status) {
+        (Some(words), Some(status)) => Some(format!("{words}\n\n{status}")),
+        (words, status) => words.or(status),
     }
 }
 

@@ -90,9 +90,10 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, String> {
         .map_err(|e| format!("progenitor failed: {e}"))?;
     let mut client = parse(client, "progenitor")?;
     check_methods(&client, model)?;
-    docs::apply(&mut client, normalized);
+    docs::apply(&mut client, normalized, false);
     let fields = structs::fields(&client);
-    let (mut open_types, accessors) = unions::open_types(model, &fields);
+    docs::apply(&mut client, normalized, true);
+    let (mut open_types, accessors) = unions::open_types(normalized, &fields);
     let (struct_api, structs) = structs::struct_api(&fields, normalized)?;
     open_types.extend(struct_api);
     let (sensitive, debug_impls) = structs::redacted_debug(&fields);

@@ -21,7 +21,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::structs::{Field, is_string};
-use crate::{ApiModel, StringEnum, Union};
+use crate::{Normalized, StringEnum, Union};
 
 /// Methods of every open union, which a shared property must not shadow.
 const UNION_METHODS: &[&str] = &["tag", "is_unrecognized"];
@@ -43,14 +43,15 @@ pub struct Accessor {
 }
 
 pub(crate) fn open_types(
-    model: &ApiModel,
+    normalized: &Normalized,
     fields: &BTreeMap<String, Vec<Field>>,
 ) -> (TokenStream, Vec<Accessor>) {
+    let model = &normalized.model;
     let enums = model.enums.iter().map(open_enum);
     let mut unions = Vec::new();
     let mut all = Vec::new();
     for union in &model.unions {
-        unions.push(open_union(union));
+        unions.push(open_union(normalized, union));
         let (tokens, accessors) = accessors(union, fields);
         unions.push(tokens);
         all.extend(accessors);
@@ -86,16 +87,16 @@ fn open_enum(e: &StringEnum) -> TokenStream {
     }
 }
 
-fn open_union(u: &Union) -> TokenStream {
+fn open_union(normalized: &Normalized, u: &Union) -> TokenStream {
     let name = format_ident!("{}", u.rust_name);
-    let doc = doc_attr(u.doc.as_deref());
+    let doc = doc_attr(super::docs::union_doc(normalized, u).as_deref());
     let property = &u.property;
     let cases = u.cases.iter().map(|c| {
         let variant = format_ident!("{}", c.variant);
         let member = format_ident!("{}", c.member_rust);
         let tag = &c.tag;
         let keep = format_ident!("{}", if c.member_keeps_tag { "keep" } else { "strip" });
-        let doc = doc_attr(c.doc.as_deref());
+        let doc = doc_attr(super::docs::case_doc(normalized, c).as_deref());
         quote!(#doc #variant(#member) = #tag, #keep)
     });
     quote! {
@@ -220,10 +221,18 @@ fn accessor(
     } else {
         "which most cases have (`None` for the others)"
     };
-    let doc = format!(
+    let mut doc = format!(
         "`{wire}`, {which} (for a case this SDK does not know, read from its JSON when present \
          and decodable)."
     );
+    // The spec's words for the field, from the first case that has any.
+    let words = members
+        .iter()
+        .filter_map(|m| m.iter().find(|f| f.ident == field.ident))
+        .find_map(|f| f.doc.as_deref());
+    if let Some(words) = words {
+        doc = format!("{words}\n\n{doc}");
+    }
     let method = quote! {
         #[doc = #doc]
         pub fn #ident(&self) -> #ret {
