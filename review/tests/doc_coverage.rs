@@ -12,7 +12,15 @@ fn r(name: &str) -> Value {
 }
 
 fn small_spec() -> Spec {
-    let doc = json!({
+    spec_of(small_doc())
+}
+
+fn spec_of(doc: Value) -> Spec {
+    Spec::from_bytes(doc.to_string().as_bytes(), "small").unwrap()
+}
+
+fn small_doc() -> Value {
+    json!({
         "openapi": "3.0.3",
         "info": {"title": "t", "version": "2.0.0"},
         "security": [{"portOne": []}],
@@ -52,8 +60,7 @@ fn small_spec() -> Spec {
                 "x-portone-status-code": 404,
                 "properties": {"type": {"type": "string"}, "message": {"type": "string"}}}
         }}
-    });
-    Spec::from_bytes(doc.to_string().as_bytes(), "small").unwrap()
+    })
 }
 
 fn text(file: &syn::File) -> String {
@@ -124,6 +131,28 @@ fn a_facade_method_documents_arguments_setters_errors_and_an_example() {
     assert!(!doc.contains("# When the outcome is unknown"), "{doc}");
     let coverage = Coverage::measure(&normalized, &generated).unwrap();
     assert!(coverage.complete(), "{coverage}");
+}
+
+#[test]
+fn an_unstable_operation_says_so_after_its_summary() {
+    let mut doc = small_doc();
+    doc["paths"]["/things/{thingId}"]["get"]["x-portone-unstable"] = json!(true);
+    let normalized = normalize(&spec_of(doc), &Options::everything()).unwrap();
+    let generated = codegen::generate(&normalized).unwrap();
+    let calls = generated.calls(&normalized.model).unwrap();
+    let doc = codegen::method_doc(&normalized, &calls[0]);
+    assert!(
+        doc.starts_with("물건 조회\n\n**Unstable** (`x-portone-unstable`)"),
+        "{doc}"
+    );
+    assert_eq!(doc.matches("물건 조회").count(), 1, "{doc}");
+    assert!(doc.contains("아이디로 물건을 조회합니다."), "{doc}");
+    // The types only unstable operations use say so too.
+    let client = text(&generated.client);
+    assert!(
+        client.contains("/// **Unstable**: only `x-portone-unstable` operations use"),
+        "{client}"
+    );
 }
 
 #[test]

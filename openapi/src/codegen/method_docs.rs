@@ -59,7 +59,13 @@ fn raw_operation<'s>(spec: &'s Value, op: &Operation) -> &'s Value {
 /// description's first line).
 fn operation_text(raw: &Value) -> Option<String> {
     let summary = raw["summary"].as_str().map(str::trim);
+    // The normalizer puts the unstable note first in the description; it goes after the summary.
     let description = raw["description"].as_str().map(str::trim);
+    let unstable = description.and_then(|d| d.strip_prefix(crate::normalize::UNSTABLE_NOTE));
+    let description = match unstable {
+        Some(rest) => Some(rest.trim()).filter(|rest| !rest.is_empty()),
+        None => description,
+    };
     let text = match (summary, description) {
         (Some(summary), Some(description)) => match description.strip_prefix(summary) {
             Some(rest) if rest.trim().is_empty() => summary.to_owned(),
@@ -67,9 +73,19 @@ fn operation_text(raw: &Value) -> Option<String> {
             None => format!("{summary}\n\n{description}"),
         },
         (Some(only), None) | (None, Some(only)) => only.to_owned(),
-        (None, None) => return None,
+        (None, None) if unstable.is_none() => return None,
+        (None, None) => String::new(),
     };
-    Some(crate::docs::escape(&text))
+    let mut text = crate::docs::escape(&text);
+    if unstable.is_some() {
+        let note = crate::normalize::UNSTABLE_NOTE;
+        text = match text.split_once("\n\n") {
+            Some((first, rest)) => format!("{first}\n\n{note}\n\n{rest}"),
+            None if text.is_empty() => note.to_owned(),
+            None => format!("{text}\n\n{note}"),
+        };
+    }
+    Some(text)
 }
 
 /// A parameter object of the operation by wire name.
