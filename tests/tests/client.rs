@@ -459,6 +459,58 @@ async fn retries_stop_after_max_attempts_and_not_on_other_statuses() {
     assert_eq!(count.load(Ordering::SeqCst), 1, "500 is not retried");
 }
 
+/// Each per-call option alone replaces the client's: a retry policy, an attempt timeout.
+#[tokio::test]
+async fn one_per_call_option_alone_takes_effect() {
+    // The client does not retry; the call alone does.
+    let (count, responder) = counting(vec![
+        RawResponse::json(503, ""),
+        RawResponse::json(200, payment_json("p")),
+    ]);
+    let server = RawServer::start(responder).await;
+    let portone = client(&server);
+    portone
+        .payment()
+        .get_payment("p")
+        .retry(fast_retry())
+        .await
+        .unwrap();
+    assert_eq!(count.load(Ordering::SeqCst), 2);
+
+    // The client retries; the call alone does not.
+    let (count, responder) = counting(vec![RawResponse::json(503, "")]);
+    let server = RawServer::start(responder).await;
+    let portone = builder(&server).retry(fast_retry()).build().unwrap();
+    let err = portone
+        .payment()
+        .get_payment("p")
+        .retry(RetryConfig::disabled())
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+
+    // A short attempt timeout alone ends a hanging attempt (the client's is 30 s).
+    let server = RawServer::start(|_: &RawRequest| {
+        RawResponse::json(200, "").with_fault(portone_tests::raw_server::Fault::Hang)
+    })
+    .await;
+    let portone = client(&server);
+    let start = Instant::now();
+    let err = portone
+        .payment()
+        .get_payment("p")
+        .attempt_timeout(Duration::from_millis(200))
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
 #[tokio::test]
 async fn payment_posts_are_never_repeated_by_default() {
     let (count, responder) = counting(vec![RawResponse::json(503, "")]);
