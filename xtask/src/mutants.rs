@@ -6,7 +6,7 @@
 //! cores): run it before resolving work on these files, and after changing them.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::workspace_root;
@@ -16,14 +16,14 @@ use crate::workspace_root;
 pub const SAFETY_CRITICAL: &[&str] = &[
     "portone-client/src/retry.rs",
     "portone-client/src/pipeline.rs",
-    "portone-client/src/body.rs",
-    "portone-client/src/auth.rs",
-    "portone-client/src/call.rs",
-    "portone-client/src/error.rs",
-    "portone-client/src/webhook.rs",
     "portone-gen/src/path.rs",
     "portone-gen/src/wire.rs",
+    "portone-client/src/webhook.rs",
     "portone-gen/src/open.rs",
+    "portone-client/src/body.rs",
+    "portone-client/src/call.rs",
+    "portone-client/src/auth.rs",
+    "portone-client/src/error.rs",
 ];
 
 /// Missed mutants that no test can catch, with the reason (committed).
@@ -52,51 +52,21 @@ pub fn run(args: &MutantsArgs) -> Result<(), String> {
     } else {
         args.file.iter().map(String::as_str).collect()
     };
-    let output = root.join("target/mutants");
+    // One cargo-mutants run per file, each with its own results: a run stopped half-way keeps
+    // the files it finished, and `--iterate` resumes one file at a time.
     if !args.report_only {
-        let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-        // The copy must include the git-ignored materialized spec (cargo-mutants never copies
-        // `target/` unless asked).
-        cmd.current_dir(&root).args([
-            "mutants",
-            "--no-shuffle",
-            "--all-features",
-            "--gitignore",
-            "false",
-        ]);
         for file in &files {
-            cmd.args(["--file", file]);
-        }
-        // The promises are held by the unit tests, the facade's tests and the workspace tests.
-        for package in ["portone-gen", "portone-client", "portone-tests"] {
-            cmd.args(["--test-package", package]);
-        }
-        cmd.arg("--output").arg(&output);
-        if args.list {
-            cmd.arg("--list");
-        }
-        if args.iterate {
-            cmd.arg("--iterate");
-        }
-        // Tests take up to ~30 s (the fault suite, the mock's end-to-end run); the surface
-        // tests (generator output, no runtime code) are skipped; doctests would compile dozens
-        // of programs per mutant.
-        cmd.args(["--timeout", "120", "--build-timeout", "900"]);
-        cmd.args(["--", "--lib", "--tests", "--", "--skip", "surface"]);
-        let status = cmd.status().map_err(|e| {
-            format!("cannot run cargo-mutants ({e}): install it with `cargo install cargo-mutants`")
-        })?;
-        if args.list {
-            return Ok(());
-        }
-        // cargo-mutants exits non-zero when a mutant is missed; the judgment is below.
-        if !output.join("mutants.out").exists() {
-            return Err(format!(
-                "cargo-mutants failed ({status}) before testing mutants"
-            ));
+            run_file(&root, file, args)?;
         }
     }
-    let results = Results::read(&output.join("mutants.out"))?;
+    if args.list {
+        return Ok(());
+    }
+    let mut results = Results::default();
+    for file in &files {
+        let read = Results::read(&output_of(&root, file).join("mutants.out"))?;
+        results.extend(read.of_current(&current_mutants(&root, file)?));
+    }
     let equivalent = equivalents(&root.join(EQUIVALENT))?;
     println!("{}", results.table());
     let unexplained: Vec<&String> = results
@@ -112,6 +82,13 @@ pub fn run(args: &MutantsArgs) -> Result<(), String> {
     for key in &stale {
         eprintln!("note: {EQUIVALENT} lists `{key}`, which was not missed this time");
     }
+    if !results.untested.is_empty() {
+        return Err(format!(
+            "{} mutants of the files as they are now were never tested (the code changed since, \
+             or a run stopped): run `cargo xtask mutants --iterate`",
+            results.untested.len()
+        ));
+    }
     if unexplained.is_empty() {
         Ok(())
     } else {
@@ -125,6 +102,75 @@ pub fn run(args: &MutantsArgs) -> Result<(), String> {
                 .join("\n  ")
         ))
     }
+}
+
+/// Where the results of `file` go: `target/mutants/<file with / as _>`.
+fn output_of(root: &Path, file: &str) -> PathBuf {
+    root.join("target/mutants").join(file.replace('/', "_"))
+}
+
+/// The mutants cargo-mutants makes of `file` as it is now.
+fn current_mutants(root: &Path, file: &str) -> Result<Vec<String>, String> {
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(root)
+        .args(["mutants", "--list", "--file", file])
+        .output()
+        .map_err(|e| format!("cannot run cargo-mutants ({e})"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "cargo mutants --list failed on {file}: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_owned)
+        .filter(|l| !l.trim().is_empty())
+        .collect())
+}
+
+/// Runs cargo-mutants on one file.
+fn run_file(root: &Path, file: &str, args: &MutantsArgs) -> Result<(), String> {
+    let output = output_of(root, file);
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    // The copy must include the git-ignored materialized spec (cargo-mutants never copies
+    // `target/` unless asked).
+    cmd.current_dir(root).args([
+        "mutants",
+        "--no-shuffle",
+        "--all-features",
+        "--gitignore",
+        "false",
+        "--file",
+        file,
+    ]);
+    // The promises are held by the unit tests, the facade's tests and the workspace tests.
+    for package in ["portone-gen", "portone-client", "portone-tests"] {
+        cmd.args(["--test-package", package]);
+    }
+    cmd.arg("--output").arg(&output);
+    if args.list {
+        cmd.arg("--list");
+    }
+    if args.iterate {
+        cmd.arg("--iterate");
+    }
+    // Tests take up to ~30 s (the fault suite, the mock's end-to-end run); the surface
+    // tests (generator output, no runtime code) are skipped; doctests would compile dozens
+    // of programs per mutant.
+    cmd.args(["--timeout", "120", "--build-timeout", "900"]);
+    cmd.args(["--", "--lib", "--tests", "--", "--skip", "surface"]);
+    eprintln!("cargo xtask mutants: {file}");
+    let status = cmd.status().map_err(|e| {
+        format!("cannot run cargo-mutants ({e}): install it with `cargo install cargo-mutants`")
+    })?;
+    // cargo-mutants exits non-zero when a mutant is missed; the judgment comes later.
+    if !args.list && Results::read(&output.join("mutants.out")).is_err() {
+        return Err(format!(
+            "cargo-mutants failed on {file} ({status}) before testing mutants"
+        ));
+    }
+    Ok(())
 }
 
 /// A mutant without its line and column (`file: description`), stable across edits elsewhere.
@@ -167,11 +213,13 @@ fn equivalents(path: &Path) -> Result<BTreeMap<String, String>, String> {
 }
 
 /// cargo-mutants' result files.
+#[derive(Default)]
 struct Results {
     caught: Vec<String>,
     missed: Vec<String>,
     timeout: Vec<String>,
     unviable: Vec<String>,
+    untested: Vec<String>,
 }
 
 impl Results {
@@ -184,50 +232,104 @@ impl Results {
                 .filter(|l| !l.trim().is_empty())
                 .collect()
         };
-        if !dir.join("caught.txt").exists() && !dir.join("missed.txt").exists() {
-            return Err(format!("no cargo-mutants results in {}", dir.display()));
+        // cargo-mutants writes `end_time` when a run finishes.
+        let finished = std::fs::read_to_string(dir.join("outcomes.json"))
+            .ok()
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+            .is_some_and(|outcomes| outcomes["end_time"].is_string());
+        if !finished {
+            return Err(format!(
+                "no finished cargo-mutants run in {} (not run yet, or stopped before the end: \
+                 `--iterate` resumes it)",
+                dir.display()
+            ));
         }
+        let mut caught = lines("caught.txt");
+        // Caught by an earlier run (`--iterate`).
+        caught.extend(lines("previously_caught.txt"));
         Ok(Results {
-            caught: lines("caught.txt"),
+            caught,
             missed: lines("missed.txt"),
             timeout: lines("timeout.txt"),
             unviable: lines("unviable.txt"),
+            untested: Vec::new(),
         })
+    }
+
+    /// The outcomes of `current` (the file's mutants as it is now: results of an earlier
+    /// version under other line numbers are left out); a current mutant no run has tested is
+    /// `untested`.
+    fn of_current(self, current: &[String]) -> Results {
+        let keep = |list: Vec<String>| -> Vec<String> {
+            list.into_iter().filter(|m| current.contains(m)).collect()
+        };
+        let mut out = Results {
+            caught: keep(self.caught),
+            missed: keep(self.missed),
+            timeout: keep(self.timeout),
+            unviable: keep(self.unviable),
+            untested: Vec::new(),
+        };
+        out.untested = current
+            .iter()
+            .filter(|m| {
+                ![&out.caught, &out.missed, &out.timeout, &out.unviable]
+                    .iter()
+                    .any(|list| list.contains(m))
+            })
+            .cloned()
+            .collect();
+        out
+    }
+
+    fn extend(&mut self, other: Results) {
+        self.untested.extend(other.untested);
+        self.caught.extend(other.caught);
+        self.missed.extend(other.missed);
+        self.timeout.extend(other.timeout);
+        self.unviable.extend(other.unviable);
     }
 
     /// Per file: mutants, caught, missed, timeouts (caught by the timeout), unviable.
     fn table(&self) -> String {
         let file = |m: &String| m.split(':').next().unwrap_or_default().to_owned();
-        let mut rows: BTreeMap<String, [usize; 4]> = BTreeMap::new();
-        for (column, list) in [&self.caught, &self.missed, &self.timeout, &self.unviable]
-            .into_iter()
-            .enumerate()
+        let mut rows: BTreeMap<String, [usize; 5]> = BTreeMap::new();
+        for (column, list) in [
+            &self.caught,
+            &self.missed,
+            &self.timeout,
+            &self.unviable,
+            &self.untested,
+        ]
+        .into_iter()
+        .enumerate()
         {
             for mutant in list {
                 rows.entry(file(mutant)).or_default()[column] += 1;
             }
         }
         let mut out = String::from(
-            "| file | mutants | caught | missed | timeout | unviable |\n|---|---:|---:|---:|---:|---:|\n",
+            "| file | mutants | caught | missed | timeout | unviable | untested |\n|---|---:|---:|---:|---:|---:|---:|\n",
         );
-        let mut total = [0usize; 4];
+        let mut total = [0usize; 5];
         for (file, counts) in &rows {
             let all: usize = counts.iter().sum();
             out.push_str(&format!(
-                "| {file} | {all} | {} | {} | {} | {} |\n",
-                counts[0], counts[1], counts[2], counts[3]
+                "| {file} | {all} | {} | {} | {} | {} | {} |\n",
+                counts[0], counts[1], counts[2], counts[3], counts[4]
             ));
             for (t, c) in total.iter_mut().zip(counts) {
                 *t += c;
             }
         }
         out.push_str(&format!(
-            "| **all** | {} | {} | {} | {} | {} |\n",
+            "| **all** | {} | {} | {} | {} | {} | {} |\n",
             total.iter().sum::<usize>(),
             total[0],
             total[1],
             total[2],
-            total[3]
+            total[3],
+            total[4]
         ));
         out
     }
@@ -246,6 +348,25 @@ mod tests {
             "portone-client/src/retry.rs: replace RetryConfig::retries_transport -> bool with true"
         );
         assert_eq!(key("no position here"), "no position here");
+    }
+
+    #[test]
+    fn only_the_current_mutants_count_and_the_rest_is_untested() {
+        let earlier = Results {
+            caught: vec!["a.rs:1:1: x".into(), "a.rs:9:1: moved since".into()],
+            missed: vec!["a.rs:2:1: y".into()],
+            ..Results::default()
+        };
+        let current = ["a.rs:1:1: x", "a.rs:2:1: y", "a.rs:3:1: new"].map(String::from);
+        let now = earlier.of_current(&current);
+        assert_eq!(now.caught, ["a.rs:1:1: x"]);
+        assert_eq!(now.missed, ["a.rs:2:1: y"]);
+        assert_eq!(now.untested, ["a.rs:3:1: new"]);
+        assert!(
+            now.table().contains("| a.rs | 3 | 1 | 1 | 0 | 0 | 1 |"),
+            "{}",
+            now.table()
+        );
     }
 
     #[test]
