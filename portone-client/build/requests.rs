@@ -102,6 +102,18 @@ impl<'a> Request<'a> {
             .filter(|p| matches!(p.kind, Kind::Required { .. } | Kind::Body(_)))
     }
 
+    /// `name: Type` of each argument of the group method.
+    fn argument_decls(&self) -> impl Iterator<Item = TokenStream> + '_ {
+        self.arguments().map(|p| {
+            let ident = &p.ident;
+            match &p.kind {
+                Kind::Required { ty, .. } => quote!(#ident: #ty),
+                Kind::Body(ty) => quote!(#ident: &'a #ty),
+                _ => unreachable!("arguments are required parameters and the body"),
+            }
+        })
+    }
+
     pub fn body(&self) -> Option<&syn::Type> {
         self.params.iter().find_map(|p| match &p.kind {
             Kind::Body(ty) => Some(ty),
@@ -113,14 +125,7 @@ impl<'a> Request<'a> {
     pub fn group_method(&self, doc: &str) -> TokenStream {
         let name = format_ident!("{}", self.op.rust_name);
         let request = self.ident();
-        let decls = self.arguments().map(|p| {
-            let ident = &p.ident;
-            match &p.kind {
-                Kind::Required { ty, .. } => quote!(#ident: #ty),
-                Kind::Body(ty) => quote!(#ident: &'a #ty),
-                _ => unreachable!("arguments are required parameters and the body"),
-            }
-        });
+        let decls = self.argument_decls();
         let inits = self.params.iter().filter_map(|p| {
             let ident = &p.ident;
             match &p.kind {
@@ -147,14 +152,7 @@ impl<'a> Request<'a> {
         let name = format_ident!("{}", self.op.rust_name);
         let request = self.ident();
         let target_group = crate::group_ident(target);
-        let decls = self.arguments().map(|p| {
-            let ident = &p.ident;
-            match &p.kind {
-                Kind::Required { ty, .. } => quote!(#ident: #ty),
-                Kind::Body(ty) => quote!(#ident: &'a #ty),
-                _ => unreachable!("arguments are required parameters and the body"),
-            }
-        });
+        let decls = self.argument_decls();
         let args = self.arguments().map(|p| &p.ident);
         let new_path = crate::accessor_path(target);
         let note = format!("PortOne moved this operation: use `{new_path}.{name}(..)`");

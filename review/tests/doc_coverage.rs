@@ -1,18 +1,16 @@
 //! The spec's words reach the generated docs: on a small spec, item by item; on every published
 //! spec, as counted by `doc_coverage` (100% of what the spec documents).
 
-use std::path::PathBuf;
+mod common;
 
-use portone_openapi::{Options, Spec, codegen, normalize};
+use common::published;
+use portone_openapi::codegen::Generated;
+use portone_openapi::{Normalized, Options, Spec, codegen, normalize};
 use portone_review::doc_coverage::Coverage;
 use serde_json::{Value, json};
 
 fn r(name: &str) -> Value {
     json!({"$ref": format!("#/components/schemas/{name}")})
-}
-
-fn small_spec() -> Spec {
-    spec_of(small_doc())
 }
 
 fn spec_of(doc: Value) -> Spec {
@@ -63,14 +61,24 @@ fn small_doc() -> Value {
     })
 }
 
+fn generate(doc: Value) -> (Normalized, Generated) {
+    let normalized = normalize(&spec_of(doc), &Options::everything()).unwrap();
+    let generated = codegen::generate(&normalized).unwrap();
+    (normalized, generated)
+}
+
+fn first_method_doc(normalized: &Normalized, generated: &Generated) -> String {
+    let calls = generated.calls(&normalized.model).unwrap();
+    codegen::method_doc(normalized, &calls[0])
+}
+
 fn text(file: &syn::File) -> String {
     codegen::Generated::text(file)
 }
 
 #[test]
 fn fields_types_values_and_cases_carry_the_specs_words() {
-    let normalized = normalize(&small_spec(), &Options::everything()).unwrap();
-    let generated = codegen::generate(&normalized).unwrap();
+    let (_, generated) = generate(small_doc());
     let client = text(&generated.client);
     let open = text(&generated.open_types);
     // The struct's title; a field's own title beside a `$ref`; a field without words borrows
@@ -100,10 +108,8 @@ fn fields_types_values_and_cases_carry_the_specs_words() {
 
 #[test]
 fn a_facade_method_documents_arguments_setters_errors_and_an_example() {
-    let normalized = normalize(&small_spec(), &Options::everything()).unwrap();
-    let generated = codegen::generate(&normalized).unwrap();
-    let calls = generated.calls(&normalized.model).unwrap();
-    let doc = codegen::method_doc(&normalized, &calls[0]);
+    let (normalized, generated) = generate(small_doc());
+    let doc = first_method_doc(&normalized, &generated);
     assert!(
         doc.starts_with("물건 조회\n\n아이디로 물건을 조회합니다."),
         "{doc}"
@@ -137,10 +143,8 @@ fn a_facade_method_documents_arguments_setters_errors_and_an_example() {
 fn an_unstable_operation_says_so_after_its_summary() {
     let mut doc = small_doc();
     doc["paths"]["/things/{thingId}"]["get"]["x-portone-unstable"] = json!(true);
-    let normalized = normalize(&spec_of(doc), &Options::everything()).unwrap();
-    let generated = codegen::generate(&normalized).unwrap();
-    let calls = generated.calls(&normalized.model).unwrap();
-    let doc = codegen::method_doc(&normalized, &calls[0]);
+    let (normalized, generated) = generate(doc);
+    let doc = first_method_doc(&normalized, &generated);
     assert!(
         doc.starts_with("물건 조회\n\n**Unstable** (`x-portone-unstable`)"),
         "{doc}"
@@ -157,8 +161,7 @@ fn an_unstable_operation_says_so_after_its_summary() {
 
 #[test]
 fn coverage_counts_what_is_missing() {
-    let normalized = normalize(&small_spec(), &Options::everything()).unwrap();
-    let mut generated = codegen::generate(&normalized).unwrap();
+    let (normalized, mut generated) = generate(small_doc());
     // Strip every doc of the generated structs: the struct and field figures must drop.
     struct Strip;
     impl syn::visit_mut::VisitMut for Strip {
@@ -176,15 +179,6 @@ fn coverage_counts_what_is_missing() {
     assert_eq!(fields.documented, 0, "{coverage}");
     assert_eq!(fields.documentable, 4, "{coverage}");
     assert!(!coverage.complete());
-}
-
-fn published(name: &str) -> Spec {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/openapi")
-        .join(name);
-    Spec::from_path(&path).unwrap_or_else(|e| {
-        panic!("{e}: these tests need PortOne's published specs in ../shared/openapi")
-    })
 }
 
 /// Everything the spec documents is documented, in every published spec.

@@ -2,25 +2,17 @@
 //! a pull-request description, summarizes first, groups repeated changes, labels unstable
 //! operations and puts types no operation uses on one folded line.
 
-use std::path::PathBuf;
+mod common;
+
 use std::sync::LazyLock;
 
-use portone_openapi::Spec;
+use common::published;
 use portone_review::diff::{Class, SpecDiff, diff_specs};
-
-fn shared(name: &str) -> Spec {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/openapi")
-        .join(name);
-    Spec::from_path(&path).unwrap_or_else(|e| {
-        panic!("{e}: these tests need PortOne's published specs in ../shared/openapi")
-    })
-}
 
 static BIG: LazyLock<SpecDiff> = LazyLock::new(|| {
     diff_specs(
-        &shared("history/2025-07-28.openapi.json"),
-        &shared("portone-v2.openapi.json"),
+        &published("history/2025-07-28.openapi.json"),
+        &published("portone-v2.openapi.json"),
     )
     .unwrap()
 });

@@ -1,8 +1,9 @@
 //! The API-surface manifest on small inline specs, and the diff's model of Rust types checked
 //! against what the generator really emits for PortOne's published specs.
 
-use std::path::PathBuf;
+mod common;
 
+use common::published;
 use portone_openapi::{Options, Spec, codegen, normalize, rust_type_name};
 use portone_review::diff::object_fields;
 use portone_review::surface::{Surface, SurfaceError, TypeKind};
@@ -197,15 +198,6 @@ fn a_spec_the_normalizer_rejects_is_an_error() {
     let err = Surface::build(&spec).unwrap_err();
     assert!(matches!(err, SurfaceError::Normalize(_)), "{err}");
     assert!(err.to_string().contains("components.schemas.U"), "{err}");
-}
-
-fn published(name: &str) -> Spec {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/openapi")
-        .join(name);
-    Spec::from_path(&path).unwrap_or_else(|e| {
-        panic!("{e}: these tests need PortOne's published specs in ../shared/openapi")
-    })
 }
 
 /// `diff::object_fields` predicts which fields are `Option<T>` (the rule that decides whether a

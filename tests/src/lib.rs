@@ -6,6 +6,7 @@
 
 pub mod raw_server;
 pub mod token_server;
+pub mod trace_capture;
 
 use portone_gen::open::{OpenEnum, OpenUnion};
 use serde_json::Value;

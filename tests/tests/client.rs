@@ -247,11 +247,7 @@ async fn decode_errors_name_the_json_path() {
 #[tokio::test]
 async fn transport_timeout_and_invalid_input() {
     // Nothing listens on this port once the listener is dropped.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = portone_tests::raw_server::closed_port();
     let portone = PortOne::builder()
         .api_secret(SECRET)
         .base_url(format!("http://127.0.0.1:{port}"))

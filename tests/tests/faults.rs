@@ -17,6 +17,7 @@ use portone_client::types::{
 use portone_client::{AuthScheme, Error, PortOne, RetryConfig};
 use portone_openapi::sample::{Fields, Sampler};
 use portone_tests::raw_server::{Fault, RawRequest, RawResponse, RawServer};
+use portone_tests::trace_capture::Captured;
 use serde_json::json;
 
 const SECRET: &str = "suite-api-secret-5f3a9c";
@@ -47,6 +48,15 @@ fn payment_json(status: &str) -> String {
     payment["id"] = json!("order-1");
     payment["status"] = json!(status);
     payment.to_string()
+}
+
+/// A payment POST that must fail (every case here breaks it somehow).
+async fn failed_payment(portone: &PortOne) -> Error<portone_client::types::PayWithBillingKeyError> {
+    portone
+        .payment()
+        .pay_with_billing_key("order-1", &pay_body())
+        .await
+        .expect_err("the payment must fail")
 }
 
 fn pay_body() -> BillingKeyPaymentInput {
@@ -157,11 +167,7 @@ async fn payment_post(fault: Option<Fault>, attempt_timeout: Duration) -> (Obser
         .attempt_timeout(attempt_timeout)
         .build()
         .unwrap();
-    let err = portone
-        .payment()
-        .pay_with_billing_key("order-1", &pay_body())
-        .await
-        .unwrap_err();
+    let err = failed_payment(&portone).await;
     let observed = Observed {
         requests: server.requests(),
         outcome: err.to_string(),
@@ -175,22 +181,14 @@ fn cases() -> Vec<(&'static str, Case)> {
     vec![
         ("POST, connection refused", || {
             Box::pin(async {
-                let port = std::net::TcpListener::bind("127.0.0.1:0")
-                    .unwrap()
-                    .local_addr()
-                    .unwrap()
-                    .port();
+                let port = portone_tests::raw_server::closed_port();
                 let portone = PortOne::builder()
                     .api_secret(SECRET)
                     .base_url(format!("http://127.0.0.1:{port}"))
                     .retry(RetryConfig::default().initial_backoff(Duration::from_millis(10)))
                     .build()
                     .unwrap();
-                let err = portone
-                    .payment()
-                    .pay_with_billing_key("order-1", &pay_body())
-                    .await
-                    .unwrap_err();
+                let err = failed_payment(&portone).await;
                 Observed {
                     requests: Vec::new(),
                     outcome: err.to_string(),
@@ -274,11 +272,7 @@ fn cases() -> Vec<(&'static str, Case)> {
             Box::pin(async {
                 let server = RawServer::start(|_| RawResponse::json(503, "{}")).await;
                 let portone = client(&server).build().unwrap();
-                let err = portone
-                    .payment()
-                    .pay_with_billing_key("order-1", &pay_body())
-                    .await
-                    .unwrap_err();
+                let err = failed_payment(&portone).await;
                 let requests = server.requests();
                 Observed::error(
                     &err,
@@ -298,11 +292,7 @@ fn cases() -> Vec<(&'static str, Case)> {
                 })
                 .await;
                 let portone = client(&server).build().unwrap();
-                let err = portone
-                    .payment()
-                    .pay_with_billing_key("order-1", &pay_body())
-                    .await
-                    .unwrap_err();
+                let err = failed_payment(&portone).await;
                 let requests = server.requests();
                 let location = match &err {
                     Error::UnexpectedStatus(u) => u.location().map(str::to_owned),
@@ -331,11 +321,7 @@ fn cases() -> Vec<(&'static str, Case)> {
                 })
                 .await;
                 let portone = client(&server).build().unwrap();
-                let err = portone
-                    .payment()
-                    .pay_with_billing_key("order-1", &pay_body())
-                    .await
-                    .unwrap_err();
+                let err = failed_payment(&portone).await;
                 let requests = server.requests();
                 Observed::error(
                     &err,
@@ -863,30 +849,10 @@ async fn retry_after_case(value: &'static str, retried: bool) -> Observed {
     }
 }
 
-/// Log lines of everything the SDK traced, at TRACE.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn fault_injection_suite() {
     let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = logs.install();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -939,7 +905,7 @@ fn fault_injection_suite() {
         ));
     }
     drop(runtime);
-    let log_text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    let log_text = logs.text();
     let log_lines = log_text.lines().count();
     for secret in SECRETS {
         if let Some(line) = log_text.lines().find(|l| l.contains(secret)) {

@@ -1,36 +1,14 @@
 //! Secrets kept out of `Debug`, `Display`, logs and spans. Alone in its test binary: it
 //! installs a `tracing` subscriber, which must not race with other tests' callsites.
 
-use std::sync::{Arc, Mutex};
-
 use portone_client::PortOne;
 use portone_tests::token_server::{SECRET, TokenServer};
-
-/// Collects everything `tracing` writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use portone_tests::trace_capture::Captured;
 
 #[tokio::test]
 async fn secrets_never_appear_in_debug_display_logs_or_spans() {
     let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = captured.install();
 
     let tokens = TokenServer::new(3600);
     let (server, bearer) = TokenServer::start_with_bearer_client(&tokens).await;
@@ -42,7 +20,7 @@ async fn secrets_never_appear_in_debug_display_logs_or_spans() {
         .unwrap();
     let err = plain.payment().get_payment("p").await.unwrap_err();
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(logs.contains("portone.request"), "{logs}");
     assert!(
         logs.contains("operation=\"getPayment\"") || logs.contains("operation=getPayment"),

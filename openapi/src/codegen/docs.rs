@@ -57,23 +57,18 @@ impl Documenter<'_> {
         if let Some(status) = schema.get("x-portone-status-code").and_then(Value::as_u64) {
             return format!("An error PortOne answers with HTTP status {status}.");
         }
-        let named =
-            |op: &Operation| format!("`{}` (`{} {}`)", op.rust_name, op.method.as_str(), op.path);
-        let bodies: Vec<String> = self
-            .operations
-            .iter()
-            .filter(|op| op.body.as_ref().is_some_and(|b| b.schema == name))
-            .map(named)
-            .collect();
+        let operations = |uses: &dyn Fn(&Operation) -> bool| -> Vec<String> {
+            self.operations
+                .iter()
+                .filter(|op| uses(op))
+                .map(|op| format!("`{}` (`{} {}`)", op.rust_name, op.method.as_str(), op.path))
+                .collect()
+        };
+        let bodies = operations(&|op| op.body.as_ref().is_some_and(|b| b.schema == name));
         if !bodies.is_empty() {
             return format!("The request body of {}.", bodies.join(", "));
         }
-        let responses: Vec<String> = self
-            .operations
-            .iter()
-            .filter(|op| matches!(&op.success, SuccessBody::Json(s) if s == name))
-            .map(named)
-            .collect();
+        let responses = operations(&|op| matches!(&op.success, SuccessBody::Json(s) if s == name));
         if !responses.is_empty() {
             return format!("The response of {}.", responses.join(", "));
         }
