@@ -78,45 +78,51 @@ fn main() {
     std::fs::write(out, tokens.to_string()).unwrap();
 }
 
-/// One block per operation calling it through the facade with arguments made from its real
-/// (generated) signature.
+/// One block per operation calling it through the facade with arguments made from the facade
+/// method's real signature (read from the facade `portone-gen` generated for this build).
 fn every_operation_calls(normalized: &portone_openapi::Normalized) -> proc_macro2::TokenStream {
-    let generated = portone_openapi::codegen::generate(normalized).expect("the client generates");
-    let signatures = generated.method_signatures().expect("signatures");
+    let signatures = facade_signatures();
     let blocks = normalized.model.operations.iter().map(|op| {
-        let signature = &signatures[&op.rust_name];
         let id = &op.id;
+        let group: String = op
+            .group()
+            .iter()
+            .map(|g| heck::ToUpperCamelCase::to_upper_camel_case(g.as_str()))
+            .collect();
+        let arguments = signatures
+            .get(&(format!("{group}Api"), op.rust_name.clone()))
+            .unwrap_or_else(|| panic!("{id}: no facade method {group}Api::{}", op.rust_name));
         let method = format_ident!("{}", op.rust_name);
         let accessors = facade_accessors(op);
         let wire_names: Vec<&String> = op.path_params.iter().chain(op.query_params.iter().map(|q| &q.name)).collect();
-        // The facade takes what is required; optional parameters are setters, left unset here.
-        let args = signature.params.iter().filter(|(_, ty)| !is_option(ty)).map(|(ident, ty)| {
-            let name = ident.to_string();
+        let args = arguments.iter().map(|(name, ty)| {
             let wire = wire_names
                 .iter()
-                .find(|w| heck::ToSnakeCase::to_snake_case(w.as_str()) == name)
+                .find(|w| heck::ToSnakeCase::to_snake_case(w.as_str()) == *name)
                 .map(|w| w.to_string())
                 .unwrap_or(name.clone());
+            let sampled = |schema: &str, inner: &syn::Type| {
+                quote! {
+                    serde_json::from_value::<#inner>(sample(#schema))
+                        .unwrap_or_else(|e| panic!("sample of {} does not decode: {e}", #schema))
+                }
+            };
             match ty {
                 syn::Type::Path(p) if p.path.is_ident("i64") => quote!(1000),
                 syn::Type::Reference(r) if matches!(&*r.elem, syn::Type::Path(p) if p.path.is_ident("str")) => {
                     quote!(&ids(#wire))
                 }
-                syn::Type::Reference(r) => {
-                    let inner = &r.elem;
-                    // The body (by reference), or a required parameter whose schema is a
-                    // component (an enum, by value).
-                    let (schema, reference) = if name == "body" {
-                        (op.body.as_ref().expect("a body parameter").schema.clone(), quote!(&))
-                    } else {
-                        let schema = parameter_component(normalized, op, &wire)
-                            .unwrap_or_else(|| panic!("{id}: no component schema for parameter {wire}"));
-                        (schema, quote!())
-                    };
-                    quote! {
-                        #reference serde_json::from_value::<#inner>(sample(#schema))
-                            .unwrap_or_else(|e| panic!("sample of {} does not decode: {e}", #schema))
-                    }
+                // The body, by reference.
+                syn::Type::Reference(r) if name == "body" => {
+                    let schema = &op.body.as_ref().expect("a body parameter").schema;
+                    let value = sampled(schema, &r.elem);
+                    quote!(&#value)
+                }
+                // A required parameter whose schema is a component (an enum), by value.
+                syn::Type::Path(_) => {
+                    let schema = parameter_component(normalized, op, &wire)
+                        .unwrap_or_else(|| panic!("{id}: no component schema for parameter {wire}"));
+                    sampled(&schema, ty)
                 }
                 other => {
                     let message = format!("{id}: unsupported parameter type {}", quote!(#other));
@@ -135,8 +141,57 @@ fn every_operation_calls(normalized: &portone_openapi::Normalized) -> proc_macro
     quote!(#(#blocks)*)
 }
 
-fn is_option(ty: &syn::Type) -> bool {
-    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
+/// The arguments (name, type) of every method of the facade's groups, by (group struct,
+/// method), from the facade `portone-gen` generated (`DEP_PORTONE_GEN_FACADE`).
+fn facade_signatures() -> std::collections::BTreeMap<(String, String), Vec<(String, syn::Type)>> {
+    let path =
+        std::env::var("DEP_PORTONE_GEN_FACADE").expect("portone-gen says where its facade is");
+    println!("cargo::rerun-if-changed={path}");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let file = syn::parse_file(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut out = std::collections::BTreeMap::new();
+    for item in &file.items {
+        let syn::Item::Impl(imp) = item else { continue };
+        let syn::Type::Path(self_ty) = &*imp.self_ty else {
+            continue;
+        };
+        let Some(group) = self_ty.path.segments.last().map(|s| s.ident.to_string()) else {
+            continue;
+        };
+        if !group.ends_with("Api") {
+            continue;
+        }
+        for item in &imp.items {
+            let syn::ImplItem::Fn(f) = item else { continue };
+            let arguments = f
+                .sig
+                .inputs
+                .iter()
+                .filter_map(|input| match input {
+                    syn::FnArg::Typed(t) => match &*t.pat {
+                        syn::Pat::Ident(i) => {
+                            Some((i.ident.to_string(), without_lifetimes((*t.ty).clone())))
+                        }
+                        _ => None,
+                    },
+                    syn::FnArg::Receiver(_) => None,
+                })
+                .collect();
+            out.insert((group.clone(), f.sig.ident.to_string()), arguments);
+        }
+    }
+    out
+}
+
+/// `&'a T` -> `&T`.
+fn without_lifetimes(ty: syn::Type) -> syn::Type {
+    match ty {
+        syn::Type::Reference(mut r) => {
+            r.lifetime = None;
+            syn::Type::Reference(r)
+        }
+        other => other,
+    }
 }
 
 /// The component a parameter's schema refers to.

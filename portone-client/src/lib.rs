@@ -35,7 +35,7 @@ pub mod webhook;
 
 /// Operation groups, one per PortOne category (generated from the spec).
 pub mod api {
-    include!(concat!(env!("OUT_DIR"), "/api.rs"));
+    include!(env!("PORTONE_FACADE_RS"));
 }
 
 pub use auth::AuthScheme;
@@ -56,24 +56,3 @@ pub use retry::RetryConfig;
 
 /// `info.version` of the PortOne spec this crate was generated from.
 pub const SPEC_VERSION: &str = portone_gen::SPEC_VERSION;
-
-/// Compile-time string equality (used to check both crates were generated from one spec).
-const fn same_str(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
-
-/// The README's Rust examples, compiled as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../README.md")]
-struct ReadmeDoctests;

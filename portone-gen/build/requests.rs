@@ -151,10 +151,10 @@ impl<'a> Request<'a> {
     pub fn alias_method(&self, target: &[String], moved: &Move) -> TokenStream {
         let name = format_ident!("{}", self.op.rust_name);
         let request = self.ident();
-        let target_group = crate::group_ident(target);
+        let target_group = crate::facade::group_ident(target);
         let decls = self.argument_decls();
         let args = self.arguments().map(|p| &p.ident);
-        let new_path = crate::accessor_path(target);
+        let new_path = crate::facade::accessor_path(target);
         let note = format!("PortOne moved this operation: use `{new_path}.{name}(..)`");
         let doc = format!(
             "Deprecated: the same as [`{new_path}.{name}`]({target_group}::{name}), where \
@@ -238,8 +238,8 @@ impl<'a> Request<'a> {
             op.id,
             op.method.as_str(),
             op.path,
-            crate::accessor_path(&group),
-            crate::group_ident(&group),
+            crate::facade::accessor_path(&group),
+            crate::facade::group_ident(&group),
         );
         quote! {
             #[doc = #doc]

@@ -15,7 +15,7 @@ use quote::{format_ident, quote};
 
 use crate::requests::{Kind, Request};
 
-/// Extra items appended to `api.rs`: stream methods, `ListResponse` impls, `LIST_OPERATIONS`
+/// Extra items appended to the facade: stream methods, `ListResponse` impls, `LIST_OPERATIONS`
 /// and `UNCLASSIFIED_LIST_OPERATIONS`.
 pub(crate) fn emit(
     normalized: &Normalized,
@@ -80,11 +80,9 @@ pub(crate) fn emit(
         });
     }
 
-    // A build without list operations (a category selection) uses none of the runtime.
-    println!("cargo::rustc-check-cfg=cfg(portone_no_list_operations)");
-    if table.is_empty() {
-        println!("cargo::rustc-cfg=portone_no_list_operations");
-    }
+    // A build without list operations (a category selection) uses none of the facade's
+    // pagination runtime: `portone-client`'s build script reads this.
+    println!("cargo::metadata=list_operations={}", table.len());
     for (id, reason) in &classified.unclassified {
         println!("cargo::warning=list-like operation {id} has no stream helper: {reason}");
     }
@@ -160,7 +158,7 @@ fn list_response_impl(list: &ListOp) -> TokenStream {
 
 fn stream_method(list: &ListOp, request: &Request) -> TokenStream {
     let op = list.op;
-    let group = crate::group_ident(&op.group());
+    let group = crate::facade::group_ident(&op.group());
     let method = format_ident!("{}", op.rust_name);
     let stream = format_ident!("{}_stream", op.rust_name);
     let request_ident = request.ident();
@@ -331,8 +329,8 @@ fn stream_method(list: &ListOp, request: &Request) -> TokenStream {
 fn stream_alias(list: &ListOp, request: &Request, moved: &Move) -> TokenStream {
     let op = list.op;
     let target = op.group();
-    let target_group = crate::group_ident(&target);
-    let old_group = crate::group_ident(&moved.from_group());
+    let target_group = crate::facade::group_ident(&target);
+    let old_group = crate::facade::group_ident(&moved.from_group());
     let stream = format_ident!("{}_stream", op.rust_name);
     let body_ty = type_path(&list.body);
     let decls = request.arguments().map(|p| {
@@ -343,7 +341,7 @@ fn stream_alias(list: &ListOp, request: &Request, moved: &Move) -> TokenStream {
         }
     });
     let args = request.arguments().map(|p| &p.ident);
-    let new_path = crate::accessor_path(&target);
+    let new_path = crate::facade::accessor_path(&target);
     let note = format!("PortOne moved this operation: use `{new_path}.{stream}(..)`");
     let doc = format!(
         "Deprecated: the same as [`{new_path}.{stream}`]({target_group}::{stream}), where \
@@ -365,7 +363,7 @@ fn stream_alias(list: &ListOp, request: &Request, moved: &Move) -> TokenStream {
 fn json_adapter(list: &ListOp, request: &Request) -> TokenStream {
     let op = list.op;
     let name = format_ident!("__json_stream_{}", op.rust_name);
-    let group = crate::group_ident(&op.group());
+    let group = crate::facade::group_ident(&op.group());
     let stream = format_ident!("{}_stream", op.rust_name);
     let body_ty = type_path(&list.body);
     let id = &op.id;
