@@ -5,12 +5,12 @@
 //! Each figure is "documented / documentable": an item counts as documentable when the spec has
 //! words for it (its own, or for a field, those of the schema it refers to).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use portone_openapi::codegen::{self, Generated};
 use portone_openapi::{Normalized, docs};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// One line of the coverage table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,125 +45,10 @@ impl Coverage {
         let schemas = normalized.spec["components"]["schemas"]
             .as_object()
             .ok_or("the spec has no component schemas")?;
-        let mut fields = Figure::new("struct fields");
-        let mut structs = Figure::new("structs");
-        let by_rust_name: BTreeMap<String, (&str, &Value)> = schemas
-            .iter()
-            .map(|(name, schema)| {
-                (
-                    portone_openapi::rust_type_name(name),
-                    (name.as_str(), schema),
-                )
-            })
-            .collect();
-        for item in types_items(&generated.client) {
-            let syn::Item::Struct(s) = item else { continue };
-            let Some(&(name, schema)) = by_rust_name.get(&s.ident.to_string()) else {
-                continue;
-            };
-            structs.count(docs::schema_text(name, schema).is_some(), has_doc(&s.attrs));
-            let syn::Fields::Named(named) = &s.fields else {
-                continue;
-            };
-            for field in &named.named {
-                let wire = codegen::wire_name(field);
-                let words = schema["properties"]
-                    .get(&wire)
-                    .and_then(|p| docs::property(schemas, p));
-                fields.count(words.is_some(), has_doc(&field.attrs));
-            }
-        }
-
-        // Enums and unions are `open_enum!` / `open_union!` invocations: their docs come from
-        // the model, one `#[doc]` per type, value and case.
-        let documented = documented_open_types(generated);
-        let mut enums = Figure::new("enums");
-        let mut values = Figure::new("enum values");
-        for e in &normalized.model.enums {
-            enums.count(
-                docs::schema_text(&e.name, &schemas[&e.name]).is_some(),
-                documented.has_type_doc(&e.rust_name),
-            );
-            for v in &e.values {
-                let words = docs::enum_value(&schemas[&e.name], &v.value);
-                values.count(words.is_some(), documented.has(&e.rust_name, &v.variant));
-            }
-        }
-        // An operation's error type is documented with its operations and statuses.
-        let error_types: std::collections::BTreeSet<&String> = normalized
-            .model
-            .operations
-            .iter()
-            .filter_map(|op| op.error_schema.as_ref())
-            .collect();
-        let mut unions = Figure::new("unions");
-        let mut cases = Figure::new("union cases");
-        for u in &normalized.model.unions {
-            unions.count(
-                docs::schema_text(&u.name, &schemas[&u.name]).is_some()
-                    || error_types.contains(&u.name),
-                documented.has_type_doc(&u.rust_name),
-            );
-            for c in &u.cases {
-                let words = schemas
-                    .get(&c.member)
-                    .and_then(|m| docs::schema_text(&c.member, m));
-                cases.count(words.is_some(), documented.has(&u.rust_name, &c.variant));
-            }
-        }
-
-        let mut params = Figure::new("operation parameters");
-        let mut methods = Figure::new("facade methods with an Errors section");
-        let mut error_cases = Figure::new("error variants with an HTTP status");
-        for call in generated.calls(&normalized.model)? {
-            let doc = codegen::method_doc(normalized, &call);
-            let op = &call.operation;
-            let raw = &normalized.spec["paths"][&op.path][op.method.as_str().to_ascii_lowercase()];
-            for param in raw["parameters"].as_array().into_iter().flatten() {
-                let name = param["name"].as_str().unwrap_or_default();
-                let words = docs::text(param);
-                let first = words
-                    .as_deref()
-                    .and_then(|w| w.lines().next())
-                    .unwrap_or("");
-                let shown = doc.lines().any(|line| {
-                    line.starts_with("- `")
-                        && line.contains(&format!("(`{name}`"))
-                        && line.contains(first)
-                });
-                params.count(words.is_some(), shown);
-            }
-            let union = op
-                .error_schema
-                .as_deref()
-                .and_then(|name| normalized.model.unions.iter().find(|u| u.name == name));
-            let errors_section = doc.split("\n# Errors\n").nth(1).unwrap_or_default();
-            methods.count(
-                union.is_some(),
-                union.is_some() && errors_section.contains("| Variant |"),
-            );
-            for case in union.map(|u| u.cases.as_slice()).unwrap_or_default() {
-                let status = schemas
-                    .get(&case.member)
-                    .and_then(|m| m.get("x-portone-status-code"))
-                    .and_then(Value::as_u64);
-                let row = status.map(|s| format!("::{}) | {s} |", case.variant));
-                methods_row(&mut error_cases, status.is_some(), row, errors_section);
-            }
-        }
-        Ok(Coverage {
-            figures: vec![
-                structs,
-                fields,
-                enums,
-                values,
-                unions,
-                cases,
-                params,
-                methods,
-                error_cases,
-            ],
-        })
+        let mut figures = struct_figures(schemas, generated).to_vec();
+        figures.extend(open_type_figures(normalized, schemas, generated));
+        figures.extend(operation_figures(normalized, schemas, generated)?);
+        Ok(Coverage { figures })
     }
 
     /// Whether every figure is complete.
@@ -172,8 +57,133 @@ impl Coverage {
     }
 }
 
-fn methods_row(figure: &mut Figure, documentable: bool, row: Option<String>, section: &str) {
-    figure.count(documentable, row.is_some_and(|r| section.contains(&r)));
+/// Structs and their fields.
+fn struct_figures(schemas: &Map<String, Value>, generated: &Generated) -> [Figure; 2] {
+    let mut structs = Figure::new("structs");
+    let mut fields = Figure::new("struct fields");
+    let by_rust_name: BTreeMap<String, (&str, &Value)> = schemas
+        .iter()
+        .map(|(name, schema)| {
+            (
+                portone_openapi::rust_type_name(name),
+                (name.as_str(), schema),
+            )
+        })
+        .collect();
+    for item in types_items(&generated.client) {
+        let syn::Item::Struct(s) = item else { continue };
+        let Some(&(name, schema)) = by_rust_name.get(&s.ident.to_string()) else {
+            continue;
+        };
+        structs.count(docs::schema_text(name, schema).is_some(), has_doc(&s.attrs));
+        let syn::Fields::Named(named) = &s.fields else {
+            continue;
+        };
+        for field in &named.named {
+            let wire = codegen::wire_name(field);
+            let words = schema["properties"]
+                .get(&wire)
+                .and_then(|p| docs::property(schemas, p));
+            fields.count(words.is_some(), has_doc(&field.attrs));
+        }
+    }
+    [structs, fields]
+}
+
+/// Enums, their values, unions, their cases. They are `open_enum!` / `open_union!`
+/// invocations: one `#[doc]` per type, value and case.
+fn open_type_figures(
+    normalized: &Normalized,
+    schemas: &Map<String, Value>,
+    generated: &Generated,
+) -> [Figure; 4] {
+    let documented = documented_open_types(generated);
+    let mut enums = Figure::new("enums");
+    let mut values = Figure::new("enum values");
+    for e in &normalized.model.enums {
+        enums.count(
+            docs::schema_text(&e.name, &schemas[&e.name]).is_some(),
+            documented.has_type_doc(&e.rust_name),
+        );
+        for v in &e.values {
+            let words = docs::enum_value(&schemas[&e.name], &v.value);
+            values.count(words.is_some(), documented.has(&e.rust_name, &v.variant));
+        }
+    }
+    // An operation's error type is documented with its operations and statuses.
+    let error_types: BTreeSet<&String> = normalized
+        .model
+        .operations
+        .iter()
+        .filter_map(|op| op.error_schema.as_ref())
+        .collect();
+    let mut unions = Figure::new("unions");
+    let mut cases = Figure::new("union cases");
+    for u in &normalized.model.unions {
+        unions.count(
+            docs::schema_text(&u.name, &schemas[&u.name]).is_some()
+                || error_types.contains(&u.name),
+            documented.has_type_doc(&u.rust_name),
+        );
+        for c in &u.cases {
+            let words = schemas
+                .get(&c.member)
+                .and_then(|m| docs::schema_text(&c.member, m));
+            cases.count(words.is_some(), documented.has(&u.rust_name, &c.variant));
+        }
+    }
+    [enums, values, unions, cases]
+}
+
+/// Parameters, `# Errors` sections and their rows, in the facade methods' docs.
+fn operation_figures(
+    normalized: &Normalized,
+    schemas: &Map<String, Value>,
+    generated: &Generated,
+) -> Result<[Figure; 3], String> {
+    let mut params = Figure::new("operation parameters");
+    let mut methods = Figure::new("facade methods with an Errors section");
+    let mut error_cases = Figure::new("error variants with an HTTP status");
+    for call in generated.calls(&normalized.model)? {
+        let doc = codegen::method_doc(normalized, &call);
+        let op = &call.operation;
+        let raw = &normalized.spec["paths"][&op.path][op.method.as_str().to_ascii_lowercase()];
+        for param in raw["parameters"].as_array().into_iter().flatten() {
+            let name = param["name"].as_str().unwrap_or_default();
+            let words = docs::text(param);
+            let first = words
+                .as_deref()
+                .and_then(|w| w.lines().next())
+                .unwrap_or("");
+            let shown = doc.lines().any(|line| {
+                line.starts_with("- `")
+                    && line.contains(&format!("(`{name}`"))
+                    && line.contains(first)
+            });
+            params.count(words.is_some(), shown);
+        }
+        let union = op
+            .error_schema
+            .as_deref()
+            .and_then(|name| normalized.model.unions.iter().find(|u| u.name == name));
+        let errors_section = doc.split("\n# Errors\n").nth(1).unwrap_or_default();
+        methods.count(
+            union.is_some(),
+            union.is_some() && errors_section.contains("| Variant |"),
+        );
+        for case in union.map(|u| u.cases.as_slice()).unwrap_or_default() {
+            let status = schemas
+                .get(&case.member)
+                .and_then(|m| m.get("x-portone-status-code"))
+                .and_then(Value::as_u64);
+            let row = status.map(|s| format!("::{}) | {s} |", case.variant));
+            error_cases.count(
+                status.is_some(),
+                row.is_some_and(|r| errors_section.contains(&r)),
+            );
+        }
+    }
+    Ok([params, methods, error_cases])
 }
 
 impl Figure {

@@ -98,6 +98,22 @@ fn parameter<'s>(raw: &'s Value, wire: &str) -> Option<&'s Value> {
 
 /// `# Arguments`: the method's arguments, then the builder's setters.
 fn arguments(normalized: &Normalized, call: &Call, raw: &Value) -> String {
+    let lines = argument_lines(normalized, call, raw);
+    let setters = setter_lines(call, raw);
+    let mut out = String::from("\n\n# Arguments\n\n");
+    if lines.is_empty() {
+        out.push_str("None: the operation needs no parameters.\n");
+    } else {
+        out.push_str(&lines.join("\n"));
+        out.push('\n');
+    }
+    out.push_str("\nSetters of the returned request:\n\n");
+    out.push_str(&setters.join("\n"));
+    out
+}
+
+/// One list item per argument of the method: path and required query parameters, the body.
+fn argument_lines(normalized: &Normalized, call: &Call, raw: &Value) -> Vec<String> {
     let schemas = normalized.spec["components"]["schemas"].as_object();
     let mut lines = Vec::new();
     for param in call.arguments() {
@@ -140,6 +156,11 @@ fn arguments(normalized: &Normalized, call: &Call, raw: &Value) -> String {
         };
         lines.push(line);
     }
+    lines
+}
+
+/// One list item per setter of the request: optional parameters, `store_id`, the call options.
+fn setter_lines(call: &Call, raw: &Value) -> Vec<String> {
     let mut setters = Vec::new();
     for param in call.setters() {
         let text = parameter(raw, &param.wire)
@@ -177,16 +198,7 @@ fn arguments(normalized: &Normalized, call: &Call, raw: &Value) -> String {
          per-attempt timeout and retry policy. Unset: the client's."
             .to_owned(),
     );
-    let mut out = String::from("\n\n# Arguments\n\n");
-    if lines.is_empty() {
-        out.push_str("None: the operation needs no parameters.\n");
-    } else {
-        out.push_str(&lines.join("\n"));
-        out.push('\n');
-    }
-    out.push_str("\nSetters of the returned request:\n\n");
-    out.push_str(&setters.join("\n"));
-    out
+    setters
 }
 
 /// Continuation lines of a list item are indented so that they stay in the item.
