@@ -7,8 +7,6 @@
 
 use serde_json::{Map, Value};
 
-const SCHEMA_PREFIX: &str = "#/components/schemas/";
-
 /// The doc text of a schema, parameter or enum value: its title, then its description where the
 /// description says more (PortOne usually repeats the title as the description's first line).
 /// `x-portone-title` / `x-portone-description` stand in where the plain keys are missing.
@@ -43,11 +41,8 @@ pub fn schema_text(name: &str, schema: &Value) -> Option<String> {
 /// those of the schema it refers to (directly or as the items of an array).
 pub fn property(schemas: &Map<String, Value>, property: &Value) -> Option<String> {
     text(property).or_else(|| {
-        let target = property
-            .get("$ref")
-            .or_else(|| property.get("items").and_then(|items| items.get("$ref")))
-            .and_then(Value::as_str)?
-            .strip_prefix(SCHEMA_PREFIX)?;
+        let target = crate::refs::ref_name(property)
+            .or_else(|| crate::refs::ref_name(property.get("items")?))?;
         schema_text(target, schemas.get(target)?)
     })
 }

@@ -14,6 +14,7 @@ pub mod features;
 pub mod model;
 pub mod moves;
 pub mod normalize;
+pub mod refs;
 pub mod repair;
 #[cfg(feature = "sample")]
 pub mod sample;

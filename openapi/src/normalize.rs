@@ -69,7 +69,7 @@ fn fail<T>(location: impl Into<String>, problem: impl Into<String>) -> Result<T,
     })
 }
 
-const SCHEMA_PREFIX: &str = "#/components/schemas/";
+use crate::refs::{component_of, ref_name as ref_target};
 
 /// The component every inline `date-time` string is rewritten to (`$ref`), so that the
 /// generator gives all of them one fast-decoding type (`portone_gen::Timestamp`).
@@ -119,10 +119,6 @@ pub fn rust_type_name(component: &str) -> String {
 /// The Rust method name progenitor gives an operation (heck's snake_case).
 pub fn rust_method_name(operation_id: &str) -> String {
     operation_id.to_snake_case()
-}
-
-fn ref_target(value: &Value) -> Option<&str> {
-    value.get("$ref")?.as_str()?.strip_prefix(SCHEMA_PREFIX)
 }
 
 /// Normalizes `spec`; see the module docs.
@@ -231,7 +227,7 @@ fn reachable_schemas(doc: &Value) -> BTreeSet<String> {
 fn referenced(value: &Value) -> Vec<String> {
     let mut names = Vec::new();
     walk_refs(value, &mut String::new(), &mut |_, target| {
-        if let Some(name) = target.strip_prefix(SCHEMA_PREFIX) {
+        if let Some(name) = component_of(target) {
             names.push(name.to_owned());
         }
     });
@@ -246,7 +242,7 @@ fn closure(doc: &Value, seeds: Vec<String>) -> BTreeSet<String> {
     while let Some(name) = pending.pop() {
         if reached.insert(name.clone()) {
             walk_refs(&schemas[&name], &mut String::new(), &mut |_, target| {
-                if let Some(name) = target.strip_prefix(SCHEMA_PREFIX) {
+                if let Some(name) = component_of(target) {
                     pending.push(name.to_owned());
                 }
             });
@@ -325,7 +321,7 @@ fn clean_schema(location: &str, schema: &mut Value, top_level: bool) -> Result<(
         obj.remove("format");
         obj.insert(
             "$ref".into(),
-            Value::String(format!("{SCHEMA_PREFIX}{TIMESTAMP_COMPONENT}")),
+            Value::String(crate::refs::reference_to(TIMESTAMP_COMPONENT)),
         );
         return Ok(());
     }
@@ -382,7 +378,7 @@ fn check_refs(doc: &Value, names: &HashSet<String>) -> Result<(), NormalizeError
     let mut bad = None;
     walk_refs(doc, &mut String::new(), &mut |location, target| {
         if bad.is_none() {
-            match target.strip_prefix(SCHEMA_PREFIX) {
+            match component_of(target) {
                 Some(name) if names.contains(name) => {}
                 _ => bad = Some((location.to_owned(), target.to_owned())),
             }
@@ -442,7 +438,7 @@ fn collect_unions(doc: &Value) -> Result<Vec<Union>, NormalizeError> {
     for (name, schema) in schemas {
         if schema_kind(schema) != "union" {
             walk_refs(schema, &mut String::new(), &mut |_, target| {
-                if let Some(t) = target.strip_prefix(SCHEMA_PREFIX) {
+                if let Some(t) = component_of(target) {
                     standalone.insert(t.to_owned());
                 }
             });
@@ -450,7 +446,7 @@ fn collect_unions(doc: &Value) -> Result<Vec<Union>, NormalizeError> {
         let _ = name;
     }
     walk_refs(&doc["paths"], &mut String::new(), &mut |_, target| {
-        if let Some(t) = target.strip_prefix(SCHEMA_PREFIX) {
+        if let Some(t) = component_of(target) {
             standalone.insert(t.to_owned());
         }
     });
@@ -498,7 +494,7 @@ fn collect_unions(doc: &Value) -> Result<Vec<Union>, NormalizeError> {
         }
         let mut tags_by_member: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for (tag, target) in mapping {
-            let Some(member) = target.as_str().and_then(|t| t.strip_prefix(SCHEMA_PREFIX)) else {
+            let Some(member) = target.as_str().and_then(|t| component_of(t)) else {
                 return fail(
                     &location,
                     format!("mapping of tag {tag:?} is not a component $ref"),

@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 
 use crate::model::HttpMethod;
 
-const SCHEMA_PREFIX: &str = "#/components/schemas/";
+use crate::refs::{SCHEMA_PREFIX, component_of, reference_to};
 
 /// One repair the normalizer made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,7 +54,7 @@ pub(crate) fn discriminator_mappings(schemas: &mut Map<String, Value>) -> Vec<Re
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .filter_map(|m| m.get("$ref")?.as_str()?.strip_prefix(SCHEMA_PREFIX))
+            .filter_map(crate::refs::ref_name)
             .map(str::to_owned)
             .collect();
         let Some(mapping) = schema
@@ -63,12 +63,7 @@ pub(crate) fn discriminator_mappings(schemas: &mut Map<String, Value>) -> Vec<Re
         else {
             continue;
         };
-        let target = |value: &Value| {
-            value
-                .as_str()
-                .and_then(|t| t.strip_prefix(SCHEMA_PREFIX))
-                .map(str::to_owned)
-        };
+        let target = |value: &Value| value.as_str().and_then(component_of).map(str::to_owned);
         let tagged: BTreeSet<String> = mapping.values().filter_map(target).collect();
         for member in members.iter().filter(|m| !tagged.contains(*m)) {
             let tag = tag_of_member(member);
@@ -78,10 +73,7 @@ pub(crate) fn discriminator_mappings(schemas: &mut Map<String, Value>) -> Vec<Re
             if &wrong == member || !members.contains(&wrong) {
                 continue;
             }
-            mapping.insert(
-                tag.clone(),
-                Value::String(format!("{SCHEMA_PREFIX}{member}")),
-            );
+            mapping.insert(tag.clone(), Value::String(reference_to(member)));
             let mut what = format!("tag {tag} mapped to {wrong}; it is {member}'s");
             let still_tagged = mapping.values().any(|v| target(v).as_ref() == Some(&wrong));
             if !still_tagged {
@@ -89,10 +81,7 @@ pub(crate) fn discriminator_mappings(schemas: &mut Map<String, Value>) -> Vec<Re
                 if mapping.contains_key(&own) {
                     continue; // both names taken: ambiguous, refused later
                 }
-                mapping.insert(
-                    own.clone(),
-                    Value::String(format!("{SCHEMA_PREFIX}{wrong}")),
-                );
+                mapping.insert(own.clone(), Value::String(reference_to(&wrong)));
                 what.push_str(&format!(", and {wrong} gets its own tag {own}"));
             }
             repairs.push(Repair {

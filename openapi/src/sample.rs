@@ -49,10 +49,7 @@ impl<'a> Sampler<'a> {
                 continue;
             };
             for (tag, target) in mapping {
-                let Some(member) = target
-                    .as_str()
-                    .and_then(|t| t.strip_prefix("#/components/schemas/"))
-                else {
+                let Some(member) = target.as_str().and_then(crate::refs::component_of) else {
                     continue;
                 };
                 let declares = schemas
@@ -110,7 +107,7 @@ impl<'a> Sampler<'a> {
             .pointer("/discriminator/mapping")?
             .get(tag)?
             .as_str()?;
-        let member = target.strip_prefix("#/components/schemas/")?;
+        let member = crate::refs::component_of(target)?;
         let mut value = self.component(member);
         value
             .as_object_mut()?
@@ -131,9 +128,7 @@ impl<'a> Sampler<'a> {
 
     fn schema_inner(&mut self, schema: &Value) -> Value {
         if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
-            let name = target
-                .strip_prefix("#/components/schemas/")
-                .unwrap_or(target);
+            let name = crate::refs::component_of(target).unwrap_or(target);
             return self.component(name);
         }
         if let Some(mapping) = schema
@@ -150,11 +145,7 @@ impl<'a> Sampler<'a> {
             }
             let tag = tags[self.rng.usize(..tags.len())].clone();
             let target = mapping[&tag].as_str().unwrap_or_default();
-            let mut value = self.component(
-                target
-                    .strip_prefix("#/components/schemas/")
-                    .unwrap_or(target),
-            );
+            let mut value = self.component(crate::refs::component_of(target).unwrap_or(target));
             if let Some(obj) = value.as_object_mut() {
                 obj.insert(property.to_owned(), Value::String(tag));
             }

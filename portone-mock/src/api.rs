@@ -4,15 +4,13 @@
 //! `portone_openapi::normalize` only contributes facts: where a body travels, whether an
 //! operation is authenticated, which union documents its errors.
 
+use portone_openapi::refs::{component_of, ref_name, reference_to};
 use std::collections::HashMap;
 
 use portone_openapi::{HttpMethod, Options, Spec, SuccessBody, normalize};
 use serde_json::{Map, Value};
 
 use crate::MockError;
-
-/// Prefix of local component references.
-pub(crate) const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 /// One segment of a path template.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,10 +109,6 @@ pub(crate) struct Api {
     pub patterns: HashMap<String, regex::Regex>,
 }
 
-fn ref_name(value: &Value) -> Option<&str> {
-    value.get("$ref")?.as_str()?.strip_prefix(SCHEMA_PREFIX)
-}
-
 fn unsupported(location: impl std::fmt::Display, problem: impl std::fmt::Display) -> MockError {
     MockError::UnsupportedSpec(format!("{location}: {problem}"))
 }
@@ -193,7 +187,7 @@ impl Api {
                 .collect();
 
             let body = model.body.as_ref().map(|b| Body {
-                schema: serde_json::json!({ "$ref": format!("{SCHEMA_PREFIX}{}", b.schema) }),
+                schema: serde_json::json!({ "$ref": reference_to(&b.schema) }),
                 required: b.required,
                 in_query: b.placement == portone_openapi::BodyPlacement::Query,
             });
@@ -214,12 +208,9 @@ impl Api {
                     .and_then(Value::as_object)
                     .ok_or_else(|| unsupported(union, "error union without a mapping"))?;
                 for (tag, target) in mapping {
-                    let member = target
-                        .as_str()
-                        .and_then(|t| t.strip_prefix(SCHEMA_PREFIX))
-                        .ok_or_else(|| {
-                            unsupported(union, format!("tag {tag} maps to no component"))
-                        })?;
+                    let member = target.as_str().and_then(component_of).ok_or_else(|| {
+                        unsupported(union, format!("tag {tag} maps to no component"))
+                    })?;
                     let status = error_status(&schemas[member], member, published)
                         .ok_or_else(|| {
                             unsupported(

@@ -11,7 +11,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
-use crate::api::{Api, SCHEMA_PREFIX};
+use crate::api::Api;
 use crate::respond::seed_of;
 use crate::server::{Call, Inner, Reply, ReplyBody};
 use crate::validate::Validator;
@@ -224,7 +224,7 @@ fn put(
 }
 
 fn component(name: &str) -> Value {
-    json!({ "$ref": format!("{SCHEMA_PREFIX}{name}") })
+    json!({ "$ref": portone_openapi::refs::reference_to(name) })
 }
 
 /// The member schema of `union` for `tag`.

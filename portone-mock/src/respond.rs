@@ -4,7 +4,8 @@
 use portone_openapi::sample::{Fields, Sampler};
 use serde_json::{Map, Value, json};
 
-use crate::api::{Api, ErrorCase, Op, SCHEMA_PREFIX};
+use crate::api::{Api, ErrorCase, Op};
+use portone_openapi::refs::{component_of, ref_name, reference_to};
 
 /// 64-bit FNV-1a over the parts (with separators): a stable seed for a request.
 pub(crate) fn seed_of(base: u64, parts: &[&str]) -> u64 {
@@ -80,10 +81,6 @@ impl Echo {
     }
 }
 
-fn ref_name(schema: &Value) -> Option<&str> {
-    schema.get("$ref")?.as_str()?.strip_prefix(SCHEMA_PREFIX)
-}
-
 impl Api {
     /// Whether a (resolved) schema takes any string: no enum, format or pattern.
     pub fn is_plain_string(&self, schema: &Value) -> bool {
@@ -115,7 +112,7 @@ impl Api {
 
     /// Shapes a value of component `component` (see [`Api::shape`]).
     pub fn shape_component(&self, component: &str, value: &mut Value, echo: &Echo) {
-        let schema = json!({ "$ref": format!("{SCHEMA_PREFIX}{component}") });
+        let schema = json!({ "$ref": reference_to(component) });
         let mut echo = echo.clone();
         echo.plain_id_depth = if value.get("id").is_some() { 0 } else { 1 };
         self.shape(&schema, value, &echo, 0, false, None);
@@ -158,7 +155,7 @@ impl Api {
             let Some(member) = mapping
                 .get(tag)
                 .and_then(Value::as_str)
-                .and_then(|t| t.strip_prefix(SCHEMA_PREFIX))
+                .and_then(component_of)
             else {
                 return;
             };

@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde_json::{Map, Number, Value};
 
-use crate::api::SCHEMA_PREFIX;
+use portone_openapi::refs::component_of;
 
 /// At most this many violations are reported for one request.
 pub(crate) const MAX_VIOLATIONS: usize = 10;
@@ -105,7 +105,8 @@ fn integer_value(n: &Number) -> Option<i128> {
     (f.is_finite() && f.fract() == 0.0).then(|| f.clamp(-1e30, 1e30) as i128)
 }
 
-fn ref_name(schema: &Value) -> Option<&str> {
+/// The `$ref` string of a schema, whatever it points at (the caller reports unsupported ones).
+fn ref_string(schema: &Value) -> Option<&str> {
     schema.get("$ref")?.as_str()
 }
 
@@ -140,10 +141,10 @@ impl<'a> Validator<'a> {
     fn resolve(&self, mut schema: &'a Value) -> Result<(&'a Value, Option<&'a str>), String> {
         let mut name = None;
         for _ in 0..32 {
-            let Some(target) = ref_name(schema) else {
+            let Some(target) = ref_string(schema) else {
                 return Ok((schema, name));
             };
-            let Some(component) = target.strip_prefix(SCHEMA_PREFIX) else {
+            let Some(component) = component_of(target) else {
                 return Err(format!("unsupported $ref {target:?} in the spec"));
             };
             let Some(next) = self.schemas.get(component) else {
@@ -273,9 +274,7 @@ impl<'a> Validator<'a> {
                 }
                 None => {
                     for member in members {
-                        if let Some(n) =
-                            ref_name(member).and_then(|t| t.strip_prefix(SCHEMA_PREFIX))
-                        {
+                        if let Some(n) = portone_openapi::refs::ref_name(member) {
                             cases.push((n, member));
                         }
                     }
@@ -320,10 +319,7 @@ impl<'a> Validator<'a> {
             path.truncate(len);
             let member_schema: &'a Value = match target {
                 Value::String(reference) => {
-                    match reference
-                        .strip_prefix(SCHEMA_PREFIX)
-                        .and_then(|n| self.schemas.get_key_value(n))
-                    {
+                    match component_of(reference).and_then(|n| self.schemas.get_key_value(n)) {
                         Some((_, s)) => s,
                         None => {
                             out.push(Violation::new(

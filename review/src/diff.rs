@@ -47,7 +47,7 @@ use portone_openapi::{NormalizeError, Normalized, Options, Spec, normalize, rust
 use crate::facade::{Call, FacadeSurface};
 use crate::surface::{Surface, TypeKind};
 
-const SCHEMA_PREFIX: &str = "#/components/schemas/";
+use portone_openapi::refs::component_of;
 
 /// How a change affects Rust SDK users.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -438,7 +438,7 @@ const PROSE: &[&str] = &["title", "description", "example", "deprecated"];
 /// Canonical type description of a schema (prose and `x-` extensions ignored).
 fn describe(schema: &Value) -> String {
     if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
-        let name = target.strip_prefix(SCHEMA_PREFIX).unwrap_or(target);
+        let name = component_of(target).unwrap_or(target);
         // The normalizer turns every inline date-time into a reference to one component.
         if name == portone_openapi::normalize::TIMESTAMP_COMPONENT {
             return "string(date-time)".to_owned();
@@ -501,15 +501,13 @@ fn refs_in(value: &Value, out: &mut BTreeSet<String>) {
         Value::Object(obj) => {
             for (k, v) in obj {
                 if k == "$ref" {
-                    if let Some(name) = v.as_str().and_then(|t| t.strip_prefix(SCHEMA_PREFIX)) {
+                    if let Some(name) = v.as_str().and_then(component_of) {
                         out.insert(name.to_owned());
                     }
                 } else if k == "mapping" {
                     // discriminator mappings repeat the oneOf members
                     for target in v.as_object().into_iter().flat_map(|m| m.values()) {
-                        if let Some(name) =
-                            target.as_str().and_then(|t| t.strip_prefix(SCHEMA_PREFIX))
-                        {
+                        if let Some(name) = target.as_str().and_then(component_of) {
                             out.insert(name.to_owned());
                         }
                     }

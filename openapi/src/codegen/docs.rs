@@ -98,7 +98,7 @@ fn users(schemas: &Map<String, Value>) -> BTreeMap<String, BTreeSet<String>> {
                 if let Some(target) = map
                     .get("$ref")
                     .and_then(Value::as_str)
-                    .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                    .and_then(crate::refs::component_of)
                 {
                     out.entry(target.to_owned())
                         .or_default()

@@ -21,8 +21,6 @@ use serde_json::{Map, Value};
 
 use crate::{Normalized, Operation, SuccessBody};
 
-const SCHEMA_PREFIX: &str = "#/components/schemas/";
-
 /// Body properties that make an operation look like a list.
 const BODY_HINTS: &[&str] = &["page", "pageNumber", "pageSize", "cursor"];
 /// Response properties that make an operation look like a list.
@@ -167,11 +165,12 @@ fn classify<'a>(schemas: &Map<String, Value>, op: &'a Operation) -> Classified<'
         .iter()
         .filter(|(_, schema)| schema["type"] == "array")
         .collect();
-    let item_component = |schema: &Value| ref_name(&schema["items"]).map(str::to_owned);
+    let item_component =
+        |schema: &Value| crate::refs::ref_name(&schema["items"]).map(str::to_owned);
 
     let nested = body
         .get("page")
-        .and_then(ref_name)
+        .and_then(crate::refs::ref_name)
         .filter(|input| {
             schemas.get(*input).is_some_and(|schema| {
                 has_integers(schema, &["number", "size"]) && !requires(schema, &["number", "size"])
@@ -193,11 +192,15 @@ fn classify<'a>(schemas: &Map<String, Value>, op: &'a Operation) -> Classified<'
     };
 
     if nested.is_some() || flat {
-        let Some(info) = response.get("page").and_then(ref_name).filter(|info| {
-            schemas
-                .get(*info)
-                .is_some_and(|s| has_integers(s, &["number", "size", "totalCount"]))
-        }) else {
+        let Some(info) = response
+            .get("page")
+            .and_then(crate::refs::ref_name)
+            .filter(|info| {
+                schemas
+                    .get(*info)
+                    .is_some_and(|s| has_integers(s, &["number", "size", "totalCount"]))
+            })
+        else {
             return Classified::Unclassified(
                 "numbered-page request, but the response has no `page: {number, size, totalCount}`"
                     .into(),
@@ -245,10 +248,6 @@ fn classify<'a>(schemas: &Map<String, Value>, op: &'a Operation) -> Classified<'
 
 fn properties<'s>(schemas: &'s Map<String, Value>, name: &str) -> Option<&'s Map<String, Value>> {
     schemas.get(name)?.get("properties")?.as_object()
-}
-
-fn ref_name(schema: &Value) -> Option<&str> {
-    schema.get("$ref")?.as_str()?.strip_prefix(SCHEMA_PREFIX)
 }
 
 fn has_integer_props(props: &Map<String, Value>, names: &[&str]) -> bool {
