@@ -39,17 +39,12 @@ impl<'a> Sampler<'a> {
             .unwrap_or_else(|| EMPTY.get_or_init(Map::new));
         let mut member_tags = std::collections::HashMap::new();
         for schema in schemas.values() {
-            let Some(discriminator) = schema.get("discriminator") else {
+            let Some(discriminator) = crate::refs::Discriminator::of(schema) else {
                 continue;
             };
-            let (Some(property), Some(mapping)) = (
-                discriminator.get("propertyName").and_then(Value::as_str),
-                discriminator.get("mapping").and_then(Value::as_object),
-            ) else {
-                continue;
-            };
-            for (tag, target) in mapping {
-                let Some(member) = target.as_str().and_then(crate::refs::component_of) else {
+            let property = discriminator.property;
+            for (tag, member) in discriminator.cases() {
+                let Some(member) = member else {
                     continue;
                 };
                 let declares = schemas
@@ -57,9 +52,7 @@ impl<'a> Sampler<'a> {
                     .and_then(|m| m.get("properties"))
                     .is_some_and(|props| props.get(property).is_some());
                 if declares {
-                    member_tags
-                        .entry(member)
-                        .or_insert((property, tag.as_str()));
+                    member_tags.entry(member).or_insert((property, tag));
                 }
             }
         }
@@ -101,17 +94,12 @@ impl<'a> Sampler<'a> {
 
     /// An instance of union `union` for the case `tag` (`None` if either is unknown).
     pub fn union_case(&mut self, union: &str, tag: &str) -> Option<Value> {
-        let schema = self.schemas.get(union)?;
-        let property = schema.pointer("/discriminator/propertyName")?.as_str()?;
-        let target = schema
-            .pointer("/discriminator/mapping")?
-            .get(tag)?
-            .as_str()?;
-        let member = crate::refs::component_of(target)?;
-        let mut value = self.component(member);
-        value
-            .as_object_mut()?
-            .insert(property.to_owned(), Value::String(tag.to_owned()));
+        let discriminator = crate::refs::Discriminator::of(self.schemas.get(union)?)?;
+        let mut value = self.component(discriminator.member(tag)?);
+        value.as_object_mut()?.insert(
+            discriminator.property.to_owned(),
+            Value::String(tag.to_owned()),
+        );
         Some(value)
     }
 
@@ -131,23 +119,21 @@ impl<'a> Sampler<'a> {
             let name = crate::refs::component_of(target).unwrap_or(target);
             return self.component(name);
         }
-        if let Some(mapping) = schema
-            .pointer("/discriminator/mapping")
-            .and_then(Value::as_object)
-        {
-            let property = schema
-                .pointer("/discriminator/propertyName")
-                .and_then(Value::as_str)
-                .unwrap_or("type");
-            let tags: Vec<&String> = mapping.keys().collect();
-            if tags.is_empty() {
+        if let Some(discriminator) = crate::refs::Discriminator::of(schema) {
+            let cases: Vec<(&str, Option<&str>)> = discriminator.cases().collect();
+            if cases.is_empty() {
                 return json!({});
             }
-            let tag = tags[self.rng.usize(..tags.len())].clone();
-            let target = mapping[&tag].as_str().unwrap_or_default();
-            let mut value = self.component(crate::refs::component_of(target).unwrap_or(target));
+            let (tag, member) = cases[self.rng.usize(..cases.len())];
+            let mut value = match member {
+                Some(member) => self.component(member),
+                None => json!({}),
+            };
             if let Some(obj) = value.as_object_mut() {
-                obj.insert(property.to_owned(), Value::String(tag));
+                obj.insert(
+                    discriminator.property.to_owned(),
+                    Value::String(tag.to_owned()),
+                );
             }
             return value;
         }

@@ -229,12 +229,8 @@ fn component(name: &str) -> Value {
 
 /// The member schema of `union` for `tag`.
 fn member(api: &Api, union: &str, tag: &str) -> Option<Value> {
-    let target = api
-        .schema(union)?
-        .pointer("/discriminator/mapping")?
-        .get(tag)?
-        .as_str()?;
-    Some(json!({ "$ref": target }))
+    let member = portone_openapi::refs::Discriminator::of(api.schema(union)?)?.member(tag)?;
+    Some(json!({ "$ref": portone_openapi::refs::reference_to(member) }))
 }
 
 /// Keeps the properties of `source` that `target` declares and accepts.

@@ -5,7 +5,7 @@ use portone_openapi::sample::{Fields, Sampler};
 use serde_json::{Map, Value, json};
 
 use crate::api::{Api, ErrorCase, Op};
-use portone_openapi::refs::{component_of, ref_name, reference_to};
+use portone_openapi::refs::{ref_name, reference_to};
 
 /// 64-bit FNV-1a over the parts (with separators): a stable seed for a request.
 pub(crate) fn seed_of(base: u64, parts: &[&str]) -> u64 {
@@ -141,22 +141,11 @@ impl Api {
             component = Some(name);
             schema = target;
         }
-        if let Some(mapping) = schema
-            .pointer("/discriminator/mapping")
-            .and_then(Value::as_object)
-        {
-            let property = schema
-                .pointer("/discriminator/propertyName")
-                .and_then(Value::as_str)
-                .unwrap_or("type");
-            let Some(tag) = value.get(property).and_then(Value::as_str) else {
+        if let Some(discriminator) = portone_openapi::refs::Discriminator::of(schema) {
+            let Some(tag) = value.get(discriminator.property).and_then(Value::as_str) else {
                 return;
             };
-            let Some(member) = mapping
-                .get(tag)
-                .and_then(Value::as_str)
-                .and_then(component_of)
-            else {
+            let Some(member) = discriminator.member(tag) else {
                 return;
             };
             let Some(member_schema) = self.schema(member) else {
