@@ -1,194 +1,20 @@
-//! State for PortOne's documented flows: access tokens, identity verification, payments.
+//! PortOne's documented flows: logins and token refresh, identity verification, payments and
+//! cancellations, answered from and recorded in the mock's [`State`](crate::state::State).
 //!
 //! Records are keyed by (store, ID); a request that names no store uses the configured
 //! default store. Timestamps come from a mock clock (2026-01-01T00:00:00Z plus one second per
 //! state change), so responses stay deterministic.
 
 use std::collections::HashMap;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
 use crate::api::Api;
+use crate::context::{Call, Inner, Reply, ReplyBody};
 use crate::respond::seed_of;
-use crate::server::{Call, Inner, Reply, ReplyBody};
+use crate::state::{Cancellation, Identity, IdentityStatus, Payment, PaymentStatus, TokenKind};
 use crate::validate::Validator;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TokenKind {
-    Access,
-    Refresh,
-}
-
-#[derive(Debug, Clone)]
-struct Token {
-    kind: TokenKind,
-    /// The API secret the token stands for.
-    subject: String,
-    expires: SystemTime,
-    revoked: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum IdentityStatus {
-    Ready,
-    Verified,
-    Failed,
-}
-
-#[derive(Debug, Clone)]
-struct Identity {
-    status: IdentityStatus,
-    /// An OTP was sent and not used up by a failed confirmation.
-    sent: bool,
-    customer: Value,
-    operator: Option<Value>,
-    custom_data: Option<String>,
-    requested_at: String,
-    updated_at: String,
-    status_changed_at: String,
-    verified_at: Option<String>,
-    pg_tx_id: String,
-    failure: Option<(String, String)>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum PaymentStatus {
-    Paid,
-    PartialCancelled,
-    Cancelled,
-}
-
-#[derive(Debug, Clone)]
-struct Cancellation {
-    id: String,
-    total: i64,
-    tax_free: i64,
-    vat: i64,
-    reason: String,
-    at: String,
-}
-
-#[derive(Debug, Clone)]
-struct Payment {
-    status: PaymentStatus,
-    transaction_id: String,
-    order_name: String,
-    currency: Value,
-    total: i64,
-    tax_free: i64,
-    vat: Option<i64>,
-    cancelled: i64,
-    cancelled_tax_free: i64,
-    billing_key: Option<String>,
-    custom_data: Option<String>,
-    pg_tx_id: String,
-    requested_at: String,
-    paid_at: String,
-    updated_at: String,
-    cancelled_at: Option<String>,
-    cancellations: Vec<Cancellation>,
-}
-
-/// Everything the mock remembers between requests.
-#[derive(Debug, Default)]
-pub(crate) struct State {
-    tokens: HashMap<String, Token>,
-    identities: HashMap<(String, String), Identity>,
-    payments: HashMap<(String, String), Payment>,
-    tick: u64,
-    serial: u64,
-}
-
-impl State {
-    /// The next instant of the mock clock, RFC 3339.
-    fn now(&mut self) -> String {
-        self.tick += 1;
-        let start =
-            chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").expect("a valid constant");
-        (start + chrono::Duration::seconds(self.tick as i64))
-            .to_utc()
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-    }
-
-    fn next_serial(&mut self) -> u64 {
-        self.serial += 1;
-        self.serial
-    }
-
-    /// Accepts a bearer token this mock issued and that is still valid.
-    pub fn check_access_token(&self, token: &str) -> Result<(), String> {
-        match self.tokens.get(token) {
-            None => Err("unknown bearer token (not issued by this mock's POST /login/api-secret or POST /token/refresh)".into()),
-            Some(t) if t.kind != TokenKind::Access => {
-                Err("a refresh token is not an access token".into())
-            }
-            Some(t) if t.expires <= SystemTime::now() => Err(
-                "the access token expired; renew it with POST /token/refresh".into(),
-            ),
-            Some(_) => Ok(()),
-        }
-    }
-
-    /// Issues an access and a refresh token for `subject`; earlier refresh tokens of the
-    /// subject stop working (as PortOne documents).
-    fn issue_tokens(
-        &mut self,
-        subject: &str,
-        access_ttl: Duration,
-        refresh_ttl: Duration,
-    ) -> (String, String) {
-        for token in self.tokens.values_mut() {
-            if token.subject == subject && token.kind == TokenKind::Refresh {
-                token.revoked = true;
-            }
-        }
-        let now = SystemTime::now();
-        let mut make = |kind: TokenKind, ttl: Duration| {
-            let serial = self.next_serial();
-            let expires = now + ttl;
-            let token = jwt(kind, serial, now, expires);
-            self.tokens.insert(
-                token.clone(),
-                Token {
-                    kind,
-                    subject: subject.to_owned(),
-                    expires,
-                    revoked: false,
-                },
-            );
-            token
-        };
-        let access = make(TokenKind::Access, access_ttl);
-        let refresh = make(TokenKind::Refresh, refresh_ttl);
-        (access, refresh)
-    }
-}
-
-/// A JWT-shaped token (`header.payload.signature`, base64url) with `iat`/`exp` claims, so
-/// clients that read the expiry of PortOne's tokens work; the mock checks it by lookup.
-fn jwt(kind: TokenKind, serial: u64, now: SystemTime, expires: SystemTime) -> String {
-    let secs = |t: SystemTime| t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let header = json!({"alg": "HS256", "typ": "JWT"});
-    let payload = json!({
-        "iss": "portone-mock",
-        "sub": "mock-user",
-        "typ": if kind == TokenKind::Access { "access" } else { "refresh" },
-        "jti": serial,
-        "iat": secs(now),
-        "exp": secs(expires),
-    });
-    let mut signature = [0u8; 32];
-    fastrand::fill(&mut signature);
-    format!(
-        "{}.{}.{}",
-        URL_SAFE_NO_PAD.encode(header.to_string()),
-        URL_SAFE_NO_PAD.encode(payload.to_string()),
-        URL_SAFE_NO_PAD.encode(signature)
-    )
-}
 
 /// Sets `path` (property names from `schema`) in `value` to `new`. Properties the spec does
 /// not declare are skipped (older specs); a value the spec would reject is a mock bug.

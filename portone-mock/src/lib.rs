@@ -43,9 +43,11 @@
 #![warn(missing_docs)]
 
 mod api;
+mod context;
 mod flows;
 mod respond;
 mod server;
+mod state;
 mod validate;
 
 use std::net::SocketAddr;
@@ -322,7 +324,7 @@ impl MockServer {
         let addr = listener
             .local_addr()
             .map_err(|source| MockError::Bind { addr, source })?;
-        let inner = Arc::new(server::Inner::new(api, config));
+        let inner = Arc::new(context::Inner::new(api, config));
         let (stop, stopped) = tokio::sync::oneshot::channel();
         let task = tokio::spawn(server::serve(listener, inner, stopped));
         Ok(MockServer {
