@@ -58,7 +58,7 @@ where
     dead_code,
     reason = "only operations without a JSON success body use it; a category selection may have none"
 )]
-pub(crate) async fn run_raw<T, E>(
+pub(crate) async fn run_without_json<T, E>(
     deadline: Option<Duration>,
     call: impl Future<Output = RawResult<T, E>>,
 ) -> crate::Result<T, E>

@@ -229,7 +229,7 @@ impl<'a> Request<'a> {
         });
         let runner = match op.success {
             SuccessBody::Json(_) => quote!(run),
-            _ => quote!(run_raw),
+            _ => quote!(run_without_json),
         };
         let group = op.group();
         let doc = format!(

@@ -4,7 +4,7 @@
 
 #![forbid(unsafe_code)]
 
-pub mod raw_server;
+pub mod scripted_server;
 pub mod token_server;
 pub mod trace_capture;
 

@@ -11,7 +11,7 @@ use serde_json::json;
 
 use portone_client::{AuthScheme, PortOne, RetryConfig};
 
-use crate::raw_server::{RawRequest, RawResponse, RawServer};
+use crate::scripted_server::{RecordedRequest, ScriptedResponse, ScriptedServer};
 
 /// The API secret the server accepts.
 pub const SECRET: &str = "api-secret-7d1e";
@@ -56,9 +56,9 @@ impl TokenServer {
     }
 
     /// Serves `tokens` on loopback and builds a bearer-auth client for it (retries off).
-    pub async fn start_with_bearer_client(tokens: &Arc<TokenServer>) -> (RawServer, PortOne) {
+    pub async fn start_with_bearer_client(tokens: &Arc<TokenServer>) -> (ScriptedServer, PortOne) {
         let state = tokens.clone();
-        let server = RawServer::start(move |r| state.respond(r)).await;
+        let server = ScriptedServer::start(move |r| state.respond(r)).await;
         let portone = PortOne::builder()
             .api_secret(SECRET)
             .auth_scheme(AuthScheme::AccessToken)
@@ -69,20 +69,20 @@ impl TokenServer {
         (server, portone)
     }
 
-    fn issue(&self, marker: String) -> RawResponse {
+    fn issue(&self, marker: String) -> ScriptedResponse {
         let access = jwt(&marker, self.access_lifetime);
         *self.current.lock().unwrap() = access.clone();
         let body = json!({"accessToken": access, "refreshToken": jwt(&format!("refresh-{marker}"), 86400)});
-        RawResponse::json(200, body.to_string())
+        ScriptedResponse::json(200, body.to_string())
     }
 
     /// Answers one request.
-    pub fn respond(&self, request: &RawRequest) -> RawResponse {
+    pub fn respond(&self, request: &RecordedRequest) -> ScriptedResponse {
         match request.path() {
             "/login/api-secret" => {
                 let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
                 if body["apiSecret"] != SECRET {
-                    return RawResponse::json(
+                    return ScriptedResponse::json(
                         401,
                         r#"{"type":"UNAUTHORIZED","message":"bad secret"}"#,
                     );
@@ -98,9 +98,12 @@ impl TokenServer {
             _ => {
                 let expected = format!("Bearer {}", self.current.lock().unwrap());
                 if request.header("authorization") != Some(expected.as_str()) {
-                    return RawResponse::json(401, r#"{"type":"UNAUTHORIZED","message":"token"}"#);
+                    return ScriptedResponse::json(
+                        401,
+                        r#"{"type":"UNAUTHORIZED","message":"token"}"#,
+                    );
                 }
-                RawResponse::json(404, r#"{"type":"PAYMENT_NOT_FOUND","message":"none"}"#)
+                ScriptedResponse::json(404, r#"{"type":"PAYMENT_NOT_FOUND","message":"none"}"#)
             }
         }
     }

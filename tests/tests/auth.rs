@@ -3,7 +3,7 @@
 use std::sync::atomic::Ordering;
 
 use portone_client::{AuthScheme, Error, PortOne};
-use portone_tests::raw_server::{RawResponse, RawServer};
+use portone_tests::scripted_server::{ScriptedResponse, ScriptedServer};
 use portone_tests::token_server::{SECRET, TokenServer};
 
 fn is_not_found<E>(result: Result<impl Sized, Error<E>>) -> bool {
@@ -97,9 +97,9 @@ async fn a_rejected_token_is_renewed_once_and_shared() {
 async fn a_token_rejected_again_is_not_retried_in_a_loop() {
     let state = TokenServer::new(3600);
     let s = state.clone();
-    let server = RawServer::start(move |r| match r.path() {
+    let server = ScriptedServer::start(move |r| match r.path() {
         "/login/api-secret" | "/token/refresh" => s.respond(r),
-        _ => RawResponse::json(401, r#"{"type":"UNAUTHORIZED","message":"always"}"#),
+        _ => ScriptedResponse::json(401, r#"{"type":"UNAUTHORIZED","message":"always"}"#),
     })
     .await;
     let portone = PortOne::builder()
@@ -125,7 +125,7 @@ async fn a_token_rejected_again_is_not_retried_in_a_loop() {
 async fn a_failed_login_is_an_auth_error() {
     let tokens = TokenServer::new(3600);
     let state = tokens.clone();
-    let server = RawServer::start(move |r| state.respond(r)).await;
+    let server = ScriptedServer::start(move |r| state.respond(r)).await;
     let portone = PortOne::builder()
         .api_secret("wrong-secret-999")
         .auth_scheme(AuthScheme::AccessToken)

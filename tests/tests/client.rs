@@ -7,20 +7,20 @@ use std::time::{Duration, Instant};
 use portone_client::types::{GetPaymentError, GetPaymentsBody, Payment};
 use portone_client::{Error, PortOne, RetryConfig};
 use portone_openapi::sample::{Fields, Sampler};
-use portone_tests::raw_server::{RawRequest, RawResponse, RawServer};
+use portone_tests::scripted_server::{RecordedRequest, ScriptedResponse, ScriptedServer};
 use portone_tests::{call_query_body_operations_via_facade, normalized, spec};
 use serde_json::json;
 
 const SECRET: &str = "test-secret-4f3a";
 
-fn builder(server: &RawServer) -> portone_client::Builder {
+fn builder(server: &ScriptedServer) -> portone_client::Builder {
     PortOne::builder()
         .api_secret(SECRET)
         .base_url(server.url())
         .retry(RetryConfig::disabled())
 }
 
-fn client(server: &RawServer) -> PortOne {
+fn client(server: &ScriptedServer) -> PortOne {
     builder(server).build().unwrap()
 }
 
@@ -34,8 +34,8 @@ fn payment_json(id: &str) -> String {
     payment.to_string()
 }
 
-fn not_found() -> RawResponse {
-    RawResponse::json(
+fn not_found() -> ScriptedResponse {
+    ScriptedResponse::json(
         404,
         r#"{"type":"PAYMENT_NOT_FOUND","message":"결제 건이 존재하지 않습니다."}"#,
     )
@@ -44,7 +44,7 @@ fn not_found() -> RawResponse {
 #[tokio::test]
 async fn api_secret_auth_user_agent_and_typed_success() {
     let body = payment_json("order-1");
-    let server = RawServer::start(move |_| RawResponse::json(200, body.clone())).await;
+    let server = ScriptedServer::start(move |_| ScriptedResponse::json(200, body.clone())).await;
     let payment = client(&server)
         .payment()
         .get_payment("order-1")
@@ -69,9 +69,10 @@ async fn api_secret_auth_user_agent_and_typed_success() {
 
 #[tokio::test]
 async fn unauthenticated_operations_send_no_credentials() {
-    let server =
-        RawServer::start(|_| RawResponse::json(200, r#"{"accessToken":"a","refreshToken":"r"}"#))
-            .await;
+    let server = ScriptedServer::start(|_| {
+        ScriptedResponse::json(200, r#"{"accessToken":"a","refreshToken":"r"}"#)
+    })
+    .await;
     let portone = client(&server);
     let body = serde_json::from_value(json!({"apiSecret": "x"})).unwrap();
     portone.auth().login_via_api_secret(&body).await.unwrap();
@@ -80,7 +81,7 @@ async fn unauthenticated_operations_send_no_credentials() {
 
 #[tokio::test]
 async fn documented_errors_are_typed_with_status_and_message() {
-    let server = RawServer::start(|_| not_found()).await;
+    let server = ScriptedServer::start(|_| not_found()).await;
     let err = client(&server)
         .payment()
         .get_payment("nope")
@@ -98,8 +99,8 @@ async fn documented_errors_are_typed_with_status_and_message() {
 
 #[tokio::test]
 async fn an_unknown_error_type_is_kept() {
-    let server = RawServer::start(|_| {
-        RawResponse::json(
+    let server = ScriptedServer::start(|_| {
+        ScriptedResponse::json(
             400,
             r#"{"type":"NEW_ERROR_KIND","message":"later","extra":1}"#,
         )
@@ -118,8 +119,8 @@ async fn an_unknown_error_type_is_kept() {
 
 #[tokio::test]
 async fn pg_errors_keep_their_extra_fields() {
-    let server = RawServer::start(|_| {
-        RawResponse::json(
+    let server = ScriptedServer::start(|_| {
+        ScriptedResponse::json(
             502,
             r#"{"type":"PG_PROVIDER","message":"카드 한도 초과","pgCode":"LIMIT","pgMessage":"한도초과"}"#,
         )
@@ -147,9 +148,9 @@ async fn pg_errors_keep_their_extra_fields() {
 #[tokio::test]
 async fn bad_responses_give_useful_errors() {
     let html = "<html><body><h1>502 Bad Gateway</h1></body></html>";
-    let cases: Vec<(RawResponse, &str)> = vec![
+    let cases: Vec<(ScriptedResponse, &str)> = vec![
         (
-            RawResponse {
+            ScriptedResponse {
                 status: 502,
                 headers: vec![("content-type".into(), "text/html".into())],
                 body: html.into(),
@@ -158,15 +159,15 @@ async fn bad_responses_give_useful_errors() {
             "unexpected HTTP 502 Bad Gateway from PortOne (text/html)",
         ),
         (
-            RawResponse::json(200, ""),
+            ScriptedResponse::json(200, ""),
             "cannot decode PortOne's HTTP 200 OK response at `.`",
         ),
         (
-            RawResponse::json(200, r#"{"status":"PAID","id":"x","#),
+            ScriptedResponse::json(200, r#"{"status":"PAID","id":"x","#),
             "cannot decode PortOne's HTTP 200 OK response",
         ),
         (
-            RawResponse {
+            ScriptedResponse {
                 status: 404,
                 headers: vec![],
                 body: html.into(),
@@ -175,12 +176,12 @@ async fn bad_responses_give_useful_errors() {
             "cannot decode PortOne's HTTP 404 Not Found response at `.`",
         ),
         (
-            RawResponse::json(503, ""),
+            ScriptedResponse::json(503, ""),
             "unexpected HTTP 503 Service Unavailable from PortOne (application/json)",
         ),
     ];
     for (response, expected) in cases {
-        let server = RawServer::start(move |_| response.clone()).await;
+        let server = ScriptedServer::start(move |_| response.clone()).await;
         let err = client(&server)
             .payment()
             .get_payment("p")
@@ -197,7 +198,7 @@ async fn bad_responses_give_useful_errors() {
         }
     }
     // The 502 body is kept whole.
-    let server = RawServer::start(move |_| RawResponse {
+    let server = ScriptedServer::start(move |_| ScriptedResponse {
         status: 502,
         headers: vec![],
         body: html.into(),
@@ -224,7 +225,7 @@ async fn decode_errors_name_the_json_path() {
     payment["amount"]["total"] = json!("a lot");
     let body =
         json!({"items": [payment], "page": {"number": 0, "size": 1, "totalCount": 1}}).to_string();
-    let server = RawServer::start(move |_| RawResponse::json(200, body.clone())).await;
+    let server = ScriptedServer::start(move |_| ScriptedResponse::json(200, body.clone())).await;
     let err = client(&server)
         .payment()
         .get_payments(&GetPaymentsBody::default())
@@ -247,7 +248,7 @@ async fn decode_errors_name_the_json_path() {
 #[tokio::test]
 async fn transport_timeout_and_invalid_input() {
     // Nothing listens on this port once the listener is dropped.
-    let port = portone_tests::raw_server::closed_port();
+    let port = portone_tests::scripted_server::closed_port();
     let portone = PortOne::builder()
         .api_secret(SECRET)
         .base_url(format!("http://127.0.0.1:{port}"))
@@ -262,7 +263,7 @@ async fn transport_timeout_and_invalid_input() {
     );
     assert!(err.is_not_sent() && !err.is_outcome_unknown(), "{err:?}");
 
-    let slow = RawServer::start(|_| {
+    let slow = ScriptedServer::start(|_| {
         std::thread::sleep(Duration::from_millis(600));
         not_found()
     })
@@ -284,7 +285,7 @@ async fn transport_timeout_and_invalid_input() {
 
 #[tokio::test]
 async fn store_id_default_fills_body_and_query_unless_given() {
-    let server = RawServer::start(|_| not_found()).await;
+    let server = ScriptedServer::start(|_| not_found()).await;
     let portone = builder(&server).store_id("store-default").build().unwrap();
     let _ = portone.payment().get_payment("p").await;
     let _ = portone
@@ -299,7 +300,8 @@ async fn store_id_default_fills_body_and_query_unless_given() {
     let requests = server.requests();
     assert_eq!(requests[0].target, "/payments/p?storeId=store-default");
     assert_eq!(requests[1].target, "/payments/p?storeId=store-call");
-    let body_of = |r: &RawRequest| serde_json::from_slice::<serde_json::Value>(&r.body).unwrap();
+    let body_of =
+        |r: &RecordedRequest| serde_json::from_slice::<serde_json::Value>(&r.body).unwrap();
     assert_eq!(
         body_of(&requests[2]),
         json!({"reason": "r", "storeId": "store-default"})
@@ -312,7 +314,7 @@ async fn store_id_default_fills_body_and_query_unless_given() {
 
 #[tokio::test]
 async fn every_query_body_operation_through_the_facade() {
-    let server = RawServer::start(|_| not_found()).await;
+    let server = ScriptedServer::start(|_| not_found()).await;
     let portone = builder(&server).store_id("store-default").build().unwrap();
     let spec = spec();
     let sample = |schema: &str| Sampler::new(&spec.json, 9, Fields::Random).component(schema);
@@ -357,7 +359,7 @@ async fn every_query_body_operation_through_the_facade() {
 
 #[tokio::test]
 async fn base_url_path_prefix_and_custom_http_client() {
-    let server = RawServer::start(|_| not_found()).await;
+    let server = ScriptedServer::start(|_| not_found()).await;
     let portone = PortOne::builder()
         .api_secret(SECRET)
         .base_url(format!("{}/proxy/v2/", server.url()))
@@ -409,11 +411,14 @@ fn bad_configuration_is_rejected_at_build() {
 // ---- retries ----
 
 fn counting(
-    responses: Vec<RawResponse>,
-) -> (Arc<AtomicUsize>, impl Fn(&RawRequest) -> RawResponse) {
+    responses: Vec<ScriptedResponse>,
+) -> (
+    Arc<AtomicUsize>,
+    impl Fn(&RecordedRequest) -> ScriptedResponse,
+) {
     let count = Arc::new(AtomicUsize::new(0));
     let seen = count.clone();
-    (count, move |_: &RawRequest| {
+    (count, move |_: &RecordedRequest| {
         let n = seen.fetch_add(1, Ordering::SeqCst);
         responses[n.min(responses.len() - 1)].clone()
     })
@@ -426,11 +431,11 @@ fn fast_retry() -> RetryConfig {
 #[tokio::test]
 async fn gets_are_retried_on_retryable_statuses() {
     let (count, responder) = counting(vec![
-        RawResponse::json(503, ""),
-        RawResponse::json(429, ""),
-        RawResponse::json(200, payment_json("p")),
+        ScriptedResponse::json(503, ""),
+        ScriptedResponse::json(429, ""),
+        ScriptedResponse::json(200, payment_json("p")),
     ]);
-    let server = RawServer::start(responder).await;
+    let server = ScriptedServer::start(responder).await;
     let portone = builder(&server).retry(fast_retry()).build().unwrap();
     portone.payment().get_payment("p").await.unwrap();
     assert_eq!(count.load(Ordering::SeqCst), 3);
@@ -438,8 +443,8 @@ async fn gets_are_retried_on_retryable_statuses() {
 
 #[tokio::test]
 async fn retries_stop_after_max_attempts_and_not_on_other_statuses() {
-    let (count, responder) = counting(vec![RawResponse::json(503, "")]);
-    let server = RawServer::start(responder).await;
+    let (count, responder) = counting(vec![ScriptedResponse::json(503, "")]);
+    let server = ScriptedServer::start(responder).await;
     let portone = builder(&server)
         .retry(fast_retry().max_attempts(2))
         .build()
@@ -448,8 +453,8 @@ async fn retries_stop_after_max_attempts_and_not_on_other_statuses() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(count.load(Ordering::SeqCst), 2);
 
-    let (count, responder) = counting(vec![RawResponse::json(500, "")]);
-    let server = RawServer::start(responder).await;
+    let (count, responder) = counting(vec![ScriptedResponse::json(500, "")]);
+    let server = ScriptedServer::start(responder).await;
     let portone = builder(&server).retry(fast_retry()).build().unwrap();
     let _ = portone.payment().get_payment("p").await;
     assert_eq!(count.load(Ordering::SeqCst), 1, "500 is not retried");
@@ -460,10 +465,10 @@ async fn retries_stop_after_max_attempts_and_not_on_other_statuses() {
 async fn one_per_call_option_alone_takes_effect() {
     // The client does not retry; the call alone does.
     let (count, responder) = counting(vec![
-        RawResponse::json(503, ""),
-        RawResponse::json(200, payment_json("p")),
+        ScriptedResponse::json(503, ""),
+        ScriptedResponse::json(200, payment_json("p")),
     ]);
-    let server = RawServer::start(responder).await;
+    let server = ScriptedServer::start(responder).await;
     let portone = client(&server);
     portone
         .payment()
@@ -474,8 +479,8 @@ async fn one_per_call_option_alone_takes_effect() {
     assert_eq!(count.load(Ordering::SeqCst), 2);
 
     // The client retries; the call alone does not.
-    let (count, responder) = counting(vec![RawResponse::json(503, "")]);
-    let server = RawServer::start(responder).await;
+    let (count, responder) = counting(vec![ScriptedResponse::json(503, "")]);
+    let server = ScriptedServer::start(responder).await;
     let portone = builder(&server).retry(fast_retry()).build().unwrap();
     let err = portone
         .payment()
@@ -487,8 +492,8 @@ async fn one_per_call_option_alone_takes_effect() {
     assert_eq!(count.load(Ordering::SeqCst), 1);
 
     // A short attempt timeout alone ends a hanging attempt (the client's is 30 s).
-    let server = RawServer::start(|_: &RawRequest| {
-        RawResponse::json(200, "").with_fault(portone_tests::raw_server::Fault::Hang)
+    let server = ScriptedServer::start(|_: &RecordedRequest| {
+        ScriptedResponse::json(200, "").with_fault(portone_tests::scripted_server::Fault::Hang)
     })
     .await;
     let portone = client(&server);
@@ -509,8 +514,8 @@ async fn one_per_call_option_alone_takes_effect() {
 
 #[tokio::test]
 async fn payment_posts_are_never_repeated_by_default() {
-    let (count, responder) = counting(vec![RawResponse::json(503, "")]);
-    let server = RawServer::start(responder).await;
+    let (count, responder) = counting(vec![ScriptedResponse::json(503, "")]);
+    let server = ScriptedServer::start(responder).await;
     let portone = builder(&server).retry(fast_retry()).build().unwrap();
     let body = serde_json::from_value(
         json!({"billingKey": "bk", "orderName": "o", "amount": {"total": 1000}, "currency": "KRW"}),
@@ -519,8 +524,8 @@ async fn payment_posts_are_never_repeated_by_default() {
     let _ = portone.payment().pay_with_billing_key("pay-1", &body).await;
     assert_eq!(count.load(Ordering::SeqCst), 1);
 
-    let (count, responder) = counting(vec![RawResponse::json(503, ""), not_found()]);
-    let server = RawServer::start(responder).await;
+    let (count, responder) = counting(vec![ScriptedResponse::json(503, ""), not_found()]);
+    let server = ScriptedServer::start(responder).await;
     let portone = builder(&server)
         .retry(fast_retry().retry_non_idempotent(true))
         .build()
@@ -532,10 +537,10 @@ async fn payment_posts_are_never_repeated_by_default() {
 #[tokio::test]
 async fn retry_after_is_honoured() {
     let (count, responder) = counting(vec![
-        RawResponse::json(503, "").with_header("retry-after", "1"),
-        RawResponse::json(200, payment_json("p")),
+        ScriptedResponse::json(503, "").with_header("retry-after", "1"),
+        ScriptedResponse::json(200, payment_json("p")),
     ]);
-    let server = RawServer::start(responder).await;
+    let server = ScriptedServer::start(responder).await;
     let portone = builder(&server).retry(fast_retry()).build().unwrap();
     let start = Instant::now();
     portone.payment().get_payment("p").await.unwrap();
@@ -548,9 +553,9 @@ async fn retry_after_is_honoured() {
 
     // A Retry-After beyond the configured maximum ends the retries.
     let (count, responder) = counting(vec![
-        RawResponse::json(503, "").with_header("retry-after", "3600"),
+        ScriptedResponse::json(503, "").with_header("retry-after", "3600"),
     ]);
-    let server = RawServer::start(responder).await;
+    let server = ScriptedServer::start(responder).await;
     let portone = builder(&server).retry(fast_retry()).build().unwrap();
     let _ = portone.payment().get_payment("p").await;
     assert_eq!(count.load(Ordering::SeqCst), 1);

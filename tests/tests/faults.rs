@@ -16,7 +16,7 @@ use portone_client::types::{
 };
 use portone_client::{AuthScheme, Error, PortOne, RetryConfig};
 use portone_openapi::sample::{Fields, Sampler};
-use portone_tests::raw_server::{Fault, RawRequest, RawResponse, RawServer};
+use portone_tests::scripted_server::{Fault, RecordedRequest, ScriptedResponse, ScriptedServer};
 use portone_tests::trace_capture::Captured;
 use serde_json::json;
 
@@ -70,7 +70,7 @@ fn pay_body() -> BillingKeyPaymentInput {
 
 /// What one case observed.
 struct Observed {
-    requests: Vec<RawRequest>,
+    requests: Vec<RecordedRequest>,
     outcome: String,
     checks: Result<(), String>,
     /// `Debug` and `Display` of everything the case produced.
@@ -80,7 +80,11 @@ struct Observed {
 impl Observed {
     /// A case that ended with `err`: its message, everything printed of it, and whether its
     /// classification holds together (on top of the case's own checks).
-    fn error<E>(err: &Error<E>, checks: Result<(), String>, requests: Vec<RawRequest>) -> Observed
+    fn error<E>(
+        err: &Error<E>,
+        checks: Result<(), String>,
+        requests: Vec<RecordedRequest>,
+    ) -> Observed
     where
         Error<E>: std::error::Error + 'static,
     {
@@ -125,7 +129,7 @@ fn classification<E>(err: &Error<E>) -> Result<(), String> {
     Ok(())
 }
 
-fn posts(requests: &[RawRequest]) -> usize {
+fn posts(requests: &[RecordedRequest]) -> usize {
     requests.iter().filter(|r| r.method == "POST").count()
 }
 
@@ -146,7 +150,7 @@ fn printed(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
     out
 }
 
-fn client(server: &RawServer) -> portone_client::Builder {
+fn client(server: &ScriptedServer) -> portone_client::Builder {
     PortOne::builder()
         .api_secret(SECRET)
         .base_url(server.url())
@@ -157,12 +161,13 @@ type Case = fn() -> Pin<Box<dyn Future<Output = Observed>>>;
 
 /// A POST payment whose answer the server mangles with `fault`.
 async fn payment_post(fault: Option<Fault>, attempt_timeout: Duration) -> (Observed, Error) {
-    let response = RawResponse::json(200, paid_payment()).with_header("x-request-id", "req-42");
+    let response =
+        ScriptedResponse::json(200, paid_payment()).with_header("x-request-id", "req-42");
     let response = match fault {
         Some(fault) => response.with_fault(fault),
         None => response,
     };
-    let server = RawServer::start(move |_| response.clone()).await;
+    let server = ScriptedServer::start(move |_| response.clone()).await;
     let portone = client(&server)
         .attempt_timeout(attempt_timeout)
         .build()
@@ -181,7 +186,7 @@ fn cases() -> Vec<(&'static str, Case)> {
     vec![
         ("POST, connection refused", || {
             Box::pin(async {
-                let port = portone_tests::raw_server::closed_port();
+                let port = portone_tests::scripted_server::closed_port();
                 let portone = PortOne::builder()
                     .api_secret(SECRET)
                     .base_url(format!("http://127.0.0.1:{port}"))
@@ -270,7 +275,7 @@ fn cases() -> Vec<(&'static str, Case)> {
         }),
         ("POST, 503 is not retried", || {
             Box::pin(async {
-                let server = RawServer::start(|_| RawResponse::json(503, "{}")).await;
+                let server = ScriptedServer::start(|_| ScriptedResponse::json(503, "{}")).await;
                 let portone = client(&server).build().unwrap();
                 let err = failed_payment(&portone).await;
                 let requests = server.requests();
@@ -286,8 +291,8 @@ fn cases() -> Vec<(&'static str, Case)> {
         }),
         ("POST, 301 redirect is not followed", || {
             Box::pin(async {
-                let server = RawServer::start(|_| {
-                    RawResponse::json(301, "")
+                let server = ScriptedServer::start(|_| {
+                    ScriptedResponse::json(301, "")
                         .with_header("location", "http://127.0.0.1:9/elsewhere")
                 })
                 .await;
@@ -312,11 +317,11 @@ fn cases() -> Vec<(&'static str, Case)> {
         }),
         ("POST, 307 redirect is not re-sent", || {
             Box::pin(async {
-                let server = RawServer::start(|r| {
+                let server = ScriptedServer::start(|r| {
                     if r.path().starts_with("/payments") {
-                        RawResponse::json(307, "").with_header("location", "/other")
+                        ScriptedResponse::json(307, "").with_header("location", "/other")
                     } else {
-                        RawResponse::json(200, paid_payment())
+                        ScriptedResponse::json(200, paid_payment())
                     }
                 })
                 .await;
@@ -337,10 +342,10 @@ fn cases() -> Vec<(&'static str, Case)> {
             Box::pin(async {
                 let count = Arc::new(Mutex::new(0));
                 let seen = count.clone();
-                let server = RawServer::start(move |_| {
+                let server = ScriptedServer::start(move |_| {
                     let mut n = seen.lock().unwrap();
                     *n += 1;
-                    let ok = RawResponse::json(200, payment_json("PAID"));
+                    let ok = ScriptedResponse::json(200, payment_json("PAID"));
                     if *n == 1 {
                         ok.with_fault(Fault::CutBody(20))
                     } else {
@@ -390,7 +395,8 @@ fn cases() -> Vec<(&'static str, Case)> {
         ),
         ("GET, body over the size limit (Content-Length)", || {
             Box::pin(async {
-                let server = RawServer::start(|_| RawResponse::json(200, "x".repeat(4096))).await;
+                let server =
+                    ScriptedServer::start(|_| ScriptedResponse::json(200, "x".repeat(4096))).await;
                 let portone = client(&server).max_response_size(1024).build().unwrap();
                 let err = portone.payment().get_payment("order-1").await.unwrap_err();
                 let requests = server.requests();
@@ -411,7 +417,8 @@ fn cases() -> Vec<(&'static str, Case)> {
                     "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n{0:x}\r\n{chunk}\r\n{0:x}\r\n{chunk}\r\n0\r\n\r\n",
                     chunk.len()
                 );
-                let server = RawServer::start(move |_| RawResponse::raw(raw.clone())).await;
+                let server =
+                    ScriptedServer::start(move |_| ScriptedResponse::raw(raw.clone())).await;
                 let portone = client(&server).max_response_size(1024).build().unwrap();
                 let err = portone.payment().get_payment("order-1").await.unwrap_err();
                 let requests = server.requests();
@@ -429,8 +436,8 @@ fn cases() -> Vec<(&'static str, Case)> {
             "GET, 200 whose body does not decode: a Decode error with the answer's headers",
             || {
                 Box::pin(async {
-                    let server = RawServer::start(|_| {
-                        RawResponse::json(200, r#"{"status": "PAID", "id": 7}"#.to_owned())
+                    let server = ScriptedServer::start(|_| {
+                        ScriptedResponse::json(200, r#"{"status": "PAID", "id": 7}"#.to_owned())
                     })
                     .await;
                     let portone = client(&server).build().unwrap();
@@ -453,8 +460,10 @@ fn cases() -> Vec<(&'static str, Case)> {
         ),
         ("GET, 502 with a 5 MB body: short Debug and Display", || {
             Box::pin(async {
-                let server =
-                    RawServer::start(|_| RawResponse::json(502, "<html>".repeat(900_000))).await;
+                let server = ScriptedServer::start(|_| {
+                    ScriptedResponse::json(502, "<html>".repeat(900_000))
+                })
+                .await;
                 let portone = client(&server)
                     .retry(RetryConfig::disabled())
                     .build()
@@ -475,7 +484,7 @@ fn cases() -> Vec<(&'static str, Case)> {
         }),
         ("GET, whole-call timeout across retries", || {
             Box::pin(async {
-                let server = RawServer::start(|_| RawResponse::json(503, "{}")).await;
+                let server = ScriptedServer::start(|_| ScriptedResponse::json(503, "{}")).await;
                 let portone = client(&server)
                     .retry(
                         RetryConfig::default()
@@ -505,11 +514,11 @@ fn cases() -> Vec<(&'static str, Case)> {
             "bearer: a hanging login shared by 10 calls (0.5 s timeout)",
             || {
                 Box::pin(async {
-                    let server = RawServer::start(|r| {
+                    let server = ScriptedServer::start(|r| {
                         if r.path() == "/login/api-secret" {
-                            RawResponse::json(200, "{}").with_fault(Fault::Hang)
+                            ScriptedResponse::json(200, "{}").with_fault(Fault::Hang)
                         } else {
-                            RawResponse::json(200, payment_json("PAID"))
+                            ScriptedResponse::json(200, payment_json("PAID"))
                         }
                     })
                     .await;
@@ -560,11 +569,11 @@ fn cases() -> Vec<(&'static str, Case)> {
         ),
         ("bearer: login answers 503, 20 calls", || {
             Box::pin(async {
-                let server = RawServer::start(|r| {
+                let server = ScriptedServer::start(|r| {
                     if r.path() == "/login/api-secret" {
-                        RawResponse::json(503, "{}")
+                        ScriptedResponse::json(503, "{}")
                     } else {
-                        RawResponse::json(200, payment_json("PAID"))
+                        ScriptedResponse::json(200, payment_json("PAID"))
                     }
                 })
                 .await;
@@ -602,11 +611,11 @@ fn cases() -> Vec<(&'static str, Case)> {
                     let body = format!(
                         r#"{{"accessToken":"{ACCESS_TOKEN}","refreshToken":{{"oops":"{REFRESH_TOKEN}"}}}}"#
                     );
-                    let server = RawServer::start(move |r| {
+                    let server = ScriptedServer::start(move |r| {
                         if r.path() == "/login/api-secret" {
-                            RawResponse::json(200, body.clone())
+                            ScriptedResponse::json(200, body.clone())
                         } else {
-                            RawResponse::json(200, payment_json("PAID"))
+                            ScriptedResponse::json(200, payment_json("PAID"))
                         }
                     })
                     .await;
@@ -629,7 +638,7 @@ fn cases() -> Vec<(&'static str, Case)> {
         ),
         ("wire: POST without a body sends Content-Length: 0", || {
             Box::pin(async {
-                let server = RawServer::start(|_| RawResponse::json(200, "{}")).await;
+                let server = ScriptedServer::start(|_| ScriptedResponse::json(200, "{}")).await;
                 let portone = client(&server).build().unwrap();
                 let _ = portone
                     .identity_verification()
@@ -651,8 +660,10 @@ fn cases() -> Vec<(&'static str, Case)> {
             "wire: query values like encodeURIComponent, no api-version",
             || {
                 Box::pin(async {
-                    let server =
-                        RawServer::start(|_| RawResponse::json(200, payment_json("PAID"))).await;
+                    let server = ScriptedServer::start(|_| {
+                        ScriptedResponse::json(200, payment_json("PAID"))
+                    })
+                    .await;
                     let portone = client(&server).build().unwrap();
                     // `'` is the one difference from `encodeURIComponent`: every WHATWG URL parser
                     // (also the fetch under PortOne's TypeScript SDK) escapes it in a query.
@@ -685,7 +696,7 @@ fn cases() -> Vec<(&'static str, Case)> {
                     flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
                 encoder.write_all(payment_json("PAID").as_bytes()).unwrap();
                 let gzipped = encoder.finish().unwrap();
-                let server = RawServer::start(move |_| RawResponse {
+                let server = ScriptedServer::start(move |_| ScriptedResponse {
                     status: 200,
                     headers: vec![
                         ("content-type".into(), "application/json".into()),
@@ -722,8 +733,10 @@ fn cases() -> Vec<(&'static str, Case)> {
             "config: base URL with a trailing space and a password",
             || {
                 Box::pin(async {
-                    let server =
-                        RawServer::start(|_| RawResponse::json(200, payment_json("PAID"))).await;
+                    let server = ScriptedServer::start(|_| {
+                        ScriptedResponse::json(200, payment_json("PAID"))
+                    })
+                    .await;
                     let url = server
                         .url()
                         .replace("http://", &format!("http://user:{URL_PASSWORD}@"));
@@ -765,8 +778,10 @@ fn cases() -> Vec<(&'static str, Case)> {
         ),
         ("decoding: a payment status added later", || {
             Box::pin(async {
-                let server =
-                    RawServer::start(|_| RawResponse::json(200, payment_json("REFUNDED"))).await;
+                let server = ScriptedServer::start(|_| {
+                    ScriptedResponse::json(200, payment_json("REFUNDED"))
+                })
+                .await;
                 let portone = client(&server).build().unwrap();
                 let payment = portone.payment().get_payment("order-1").await.unwrap();
                 let requests = server.requests();
@@ -818,13 +833,13 @@ fn cases() -> Vec<(&'static str, Case)> {
 async fn retry_after_case(value: &'static str, retried: bool) -> Observed {
     let count = Arc::new(Mutex::new(0));
     let seen = count.clone();
-    let server = RawServer::start(move |_| {
+    let server = ScriptedServer::start(move |_| {
         let mut n = seen.lock().unwrap();
         *n += 1;
         if *n == 1 {
-            RawResponse::json(503, "{}").with_header("retry-after", value)
+            ScriptedResponse::json(503, "{}").with_header("retry-after", value)
         } else {
-            RawResponse::json(200, payment_json("PAID"))
+            ScriptedResponse::json(200, payment_json("PAID"))
         }
     })
     .await;

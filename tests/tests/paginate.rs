@@ -13,11 +13,11 @@ use portone_client::types::{GetPaymentsBody, GetPaymentsError, Payment};
 use portone_client::{Error, PortOne, RetryConfig};
 use portone_openapi::SuccessBody;
 use portone_openapi::sample::{Fields, Sampler};
-use portone_tests::raw_server::{RawRequest, RawResponse, RawServer};
+use portone_tests::scripted_server::{RecordedRequest, ScriptedResponse, ScriptedServer};
 use portone_tests::{normalized, spec};
 use serde_json::{Value, json};
 
-fn client(server: &RawServer) -> PortOne {
+fn client(server: &ScriptedServer) -> PortOne {
     PortOne::builder()
         .api_secret("test-secret")
         .base_url(server.url())
@@ -27,7 +27,7 @@ fn client(server: &RawServer) -> PortOne {
 }
 
 /// The JSON body of a request, from the `requestBody` query parameter or the HTTP body.
-fn sent_body(request: &RawRequest) -> Value {
+fn sent_body(request: &RecordedRequest) -> Value {
     if let Some(query) = request.query() {
         let url = reqwest::Url::parse(&format!("http://x/?{query}")).unwrap();
         if let Some((_, body)) = url.query_pairs().find(|(k, _)| k == "requestBody") {
@@ -82,7 +82,7 @@ fn payment_id(payment: &Payment) -> String {
 }
 
 /// The page PortOne would answer for `getPayments` out of `total` payments.
-fn payments_page(request: &RawRequest, total: usize) -> (i64, i64, RawResponse) {
+fn payments_page(request: &RecordedRequest, total: usize) -> (i64, i64, ScriptedResponse) {
     let body = sent_body(request);
     let number = body["page"]["number"].as_i64().unwrap_or(0);
     let size = body["page"]["size"].as_i64().unwrap_or(10);
@@ -93,11 +93,15 @@ fn payments_page(request: &RawRequest, total: usize) -> (i64, i64, RawResponse) 
         "items": items,
         "page": {"number": number, "size": size, "totalCount": total},
     });
-    (number, size, RawResponse::json(200, response.to_string()))
+    (
+        number,
+        size,
+        ScriptedResponse::json(200, response.to_string()),
+    )
 }
 
-async fn payments_server(total: usize) -> RawServer {
-    RawServer::start(move |request| payments_page(request, total).2).await
+async fn payments_server(total: usize) -> ScriptedServer {
+    ScriptedServer::start(move |request| payments_page(request, total).2).await
 }
 
 fn filtered_body() -> GetPaymentsBody {
@@ -106,7 +110,7 @@ fn filtered_body() -> GetPaymentsBody {
 }
 
 /// `(page.number, page.size)` of every request received.
-fn pages_requested(server: &RawServer) -> Vec<(Option<i64>, Option<i64>)> {
+fn pages_requested(server: &ScriptedServer) -> Vec<(Option<i64>, Option<i64>)> {
     server
         .requests()
         .iter()
@@ -226,12 +230,12 @@ async fn exact_multiples_of_the_page_size_need_no_extra_request() {
 #[tokio::test]
 async fn a_short_page_or_an_empty_page_ends_the_listing() {
     // totalCount says 100 but the 3rd page is short: the listing ends there.
-    let server = RawServer::start(|request| {
+    let server = ScriptedServer::start(|request| {
         let (number, size, _) = payments_page(request, 25);
         let start = usize::try_from(number * size).unwrap().min(25);
         let end = (start + 10).min(25);
         let items: Vec<Value> = (start..end).map(payment).collect();
-        RawResponse::json(
+        ScriptedResponse::json(
             200,
             json!({"items": items, "page": {"number": number, "size": size, "totalCount": 100}})
                 .to_string(),
@@ -249,11 +253,11 @@ async fn a_short_page_or_an_empty_page_ends_the_listing() {
     assert_eq!(server.requests().len(), 3);
 
     // totalCount says 100 and pages are full, but page 2 is empty.
-    let server = RawServer::start(|request| {
+    let server = ScriptedServer::start(|request| {
         let (number, size, _) = payments_page(request, 20);
         let start = usize::try_from(number * size).unwrap().min(20);
         let items: Vec<Value> = (start..(start + 10).min(20)).map(payment).collect();
-        RawResponse::json(
+        ScriptedResponse::json(
             200,
             json!({"items": items, "page": {"number": number, "size": size, "totalCount": 100}})
                 .to_string(),
@@ -273,10 +277,10 @@ async fn a_short_page_or_an_empty_page_ends_the_listing() {
 
 #[tokio::test]
 async fn an_error_on_page_three_is_the_last_item() {
-    let server = RawServer::start(|request| {
+    let server = ScriptedServer::start(|request| {
         let (number, _, response) = payments_page(request, 50);
         if number == 2 {
-            RawResponse::json(
+            ScriptedResponse::json(
                 400,
                 r#"{"type":"INVALID_REQUEST","message":"page too far"}"#,
             )
@@ -320,11 +324,11 @@ async fn an_error_on_page_three_is_the_last_item() {
 #[tokio::test]
 async fn a_server_ignoring_the_page_number_does_not_loop() {
     // Always answers the first page, as page 0.
-    let server = RawServer::start(|request| {
+    let server = ScriptedServer::start(|request| {
         let body = sent_body(request);
         let size = body["page"]["size"].as_i64().unwrap_or(10);
         let items: Vec<Value> = (0..10).map(payment).collect();
-        RawResponse::json(
+        ScriptedResponse::json(
             200,
             json!({"items": items, "page": {"number": 0, "size": size, "totalCount": 1000}})
                 .to_string(),
@@ -353,11 +357,11 @@ async fn a_server_ignoring_the_page_number_does_not_loop() {
 #[tokio::test]
 async fn a_server_repeating_the_same_items_does_not_loop() {
     // Echoes the page number asked for but always sends the same items.
-    let server = RawServer::start(|request| {
+    let server = ScriptedServer::start(|request| {
         let body = sent_body(request);
         let number = body["page"]["number"].as_i64().unwrap_or(0);
         let items: Vec<Value> = (0..10).map(payment).collect();
-        RawResponse::json(
+        ScriptedResponse::json(
             200,
             json!({"items": items, "page": {"number": number, "size": 10, "totalCount": 1000}})
                 .to_string(),
@@ -476,7 +480,10 @@ mod cursor {
 
     /// A cursor listing of `total` payments whose cursors are `c{n}`; `ignore_cursor` makes
     /// it answer the first page whatever the cursor.
-    fn cursor_server(total: usize, ignore_cursor: bool) -> impl Fn(&RawRequest) -> RawResponse {
+    fn cursor_server(
+        total: usize,
+        ignore_cursor: bool,
+    ) -> impl Fn(&RecordedRequest) -> ScriptedResponse {
         move |request| {
             let body = sent_body(request);
             let size = usize::try_from(body["size"].as_i64().unwrap_or(10)).unwrap();
@@ -488,7 +495,7 @@ mod cursor {
             let items: Vec<Value> = (start..(start + size).min(total))
                 .map(|n| json!({"payment": payment(n), "cursor": format!("c{n}")}))
                 .collect();
-            RawResponse::json(200, json!({ "items": items }).to_string())
+            ScriptedResponse::json(200, json!({ "items": items }).to_string())
         }
     }
 
@@ -502,7 +509,7 @@ mod cursor {
 
     #[tokio::test]
     async fn cursors_follow_the_last_item_until_an_empty_page() {
-        let server = RawServer::start(cursor_server(25, false)).await;
+        let server = ScriptedServer::start(cursor_server(25, false)).await;
         let items = client(&server)
             .payment()
             .get_all_payments_by_cursor_stream(body())
@@ -525,7 +532,7 @@ mod cursor {
 
     #[tokio::test]
     async fn the_body_cursor_is_the_start() {
-        let server = RawServer::start(cursor_server(25, false)).await;
+        let server = ScriptedServer::start(cursor_server(25, false)).await;
         let mut start = body();
         start.cursor = Some("c19".into());
         let items = client(&server)
@@ -540,7 +547,7 @@ mod cursor {
 
     #[tokio::test]
     async fn a_server_repeating_a_cursor_does_not_loop() {
-        let server = RawServer::start(cursor_server(25, true)).await;
+        let server = ScriptedServer::start(cursor_server(25, true)).await;
         let mut stream = client(&server)
             .payment()
             .get_all_payments_by_cursor_stream(body())
@@ -559,13 +566,13 @@ mod cursor {
         assert_eq!(server.requests().len(), 2);
 
         // A cycle longer than one page is caught too: c9 -> c19 -> back to c9.
-        let server = RawServer::start(|request| {
+        let server = ScriptedServer::start(|request| {
             let body = sent_body(request);
             let start = if body["cursor"] == "c9" { 10 } else { 0 };
             let items: Vec<Value> = (start..start + 10)
                 .map(|n| json!({"payment": payment(n), "cursor": format!("c{n}")}))
                 .collect();
-            RawResponse::json(200, json!({ "items": items }).to_string())
+            ScriptedResponse::json(200, json!({ "items": items }).to_string())
         })
         .await;
         let mut stream = client(&server)
@@ -692,7 +699,7 @@ async fn every_list_operation_streams_all_pages() {
         let served = Arc::new(items.clone());
         let pagination = op.pagination;
         let items_field = op.items;
-        let server = RawServer::start(move |request| {
+        let server = ScriptedServer::start(move |request| {
             let sent = sent_body(request);
             let mut response = template.clone();
             let (start, size) = match pagination {
@@ -712,7 +719,7 @@ async fn every_list_operation_streams_all_pages() {
             };
             let start = start.min(TOTAL);
             response[items_field] = json!(served[start..(start + size).min(TOTAL)]);
-            RawResponse::json(200, response.to_string())
+            ScriptedResponse::json(200, response.to_string())
         })
         .await;
 

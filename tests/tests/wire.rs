@@ -2,7 +2,7 @@
 
 use portone_gen::{Client, Hooks, encode_uri_component};
 use portone_openapi::sample::{Fields, Sampler};
-use portone_tests::raw_server::{RawResponse, RawServer};
+use portone_tests::scripted_server::{ScriptedResponse, ScriptedServer};
 use portone_tests::{call_query_body_operations, normalized, spec};
 
 /// The generated client on an HTTP client with the SDK's TLS setup (with the default `rustls`
@@ -15,9 +15,11 @@ fn raw_client(base_url: &str) -> Client {
     Client::new_with_client(base_url, http, Hooks::default())
 }
 
-async fn server() -> RawServer {
-    RawServer::start(|_| RawResponse::json(404, r#"{"type":"PAYMENT_NOT_FOUND","message":"no"}"#))
-        .await
+async fn server() -> ScriptedServer {
+    ScriptedServer::start(|_| {
+        ScriptedResponse::json(404, r#"{"type":"PAYMENT_NOT_FOUND","message":"no"}"#)
+    })
+    .await
 }
 
 #[tokio::test]

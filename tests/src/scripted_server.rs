@@ -9,7 +9,7 @@ use tokio::net::{TcpListener, TcpStream};
 
 /// A request as received.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawRequest {
+pub struct RecordedRequest {
     /// Method, e.g. `GET`.
     pub method: String,
     /// The request target exactly as sent, e.g. `/payments/a%2Fb?storeId=s`.
@@ -20,7 +20,7 @@ pub struct RawRequest {
     pub body: Vec<u8>,
 }
 
-impl RawRequest {
+impl RecordedRequest {
     /// The first value of header `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
@@ -58,7 +58,7 @@ pub enum Fault {
 
 /// A response to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawResponse {
+pub struct ScriptedResponse {
     /// Status code.
     pub status: u16,
     /// Extra headers.
@@ -69,10 +69,10 @@ pub struct RawResponse {
     pub fault: Option<Fault>,
 }
 
-impl RawResponse {
+impl ScriptedResponse {
     /// A JSON response.
-    pub fn json(status: u16, body: impl Into<String>) -> RawResponse {
-        RawResponse {
+    pub fn json(status: u16, body: impl Into<String>) -> ScriptedResponse {
+        ScriptedResponse {
             status,
             headers: vec![("content-type".into(), "application/json".into())],
             body: body.into().into_bytes(),
@@ -81,14 +81,14 @@ impl RawResponse {
     }
 
     /// This response, delivered with `fault`.
-    pub fn with_fault(mut self, fault: Fault) -> RawResponse {
+    pub fn with_fault(mut self, fault: Fault) -> ScriptedResponse {
         self.fault = Some(fault);
         self
     }
 
     /// Exactly `bytes` on the wire.
-    pub fn raw(bytes: impl Into<Vec<u8>>) -> RawResponse {
-        RawResponse {
+    pub fn raw(bytes: impl Into<Vec<u8>>) -> ScriptedResponse {
+        ScriptedResponse {
             status: 0,
             headers: Vec::new(),
             body: Vec::new(),
@@ -97,32 +97,32 @@ impl RawResponse {
     }
 
     /// Adds a header.
-    pub fn with_header(mut self, name: &str, value: &str) -> RawResponse {
+    pub fn with_header(mut self, name: &str, value: &str) -> ScriptedResponse {
         self.headers.push((name.into(), value.into()));
         self
     }
 }
 
-type Responder = dyn Fn(&RawRequest) -> RawResponse + Send + Sync;
+type Responder = dyn Fn(&RecordedRequest) -> ScriptedResponse + Send + Sync;
 
 /// The running server; stops when dropped.
-pub struct RawServer {
+pub struct ScriptedServer {
     addr: std::net::SocketAddr,
-    requests: Arc<Mutex<Vec<RawRequest>>>,
+    requests: Arc<Mutex<Vec<RecordedRequest>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
-impl Drop for RawServer {
+impl Drop for ScriptedServer {
     fn drop(&mut self) {
         self.task.abort();
     }
 }
 
-impl RawServer {
+impl ScriptedServer {
     /// Starts a server on a random loopback port.
     pub async fn start(
-        responder: impl Fn(&RawRequest) -> RawResponse + Send + Sync + 'static,
-    ) -> RawServer {
+        responder: impl Fn(&RecordedRequest) -> ScriptedResponse + Send + Sync + 'static,
+    ) -> ScriptedServer {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind loopback");
@@ -140,7 +140,7 @@ impl RawServer {
                 });
             }
         });
-        RawServer {
+        ScriptedServer {
             addr,
             requests,
             task,
@@ -153,14 +153,14 @@ impl RawServer {
     }
 
     /// The requests received so far.
-    pub fn requests(&self) -> Vec<RawRequest> {
+    pub fn requests(&self) -> Vec<RecordedRequest> {
         self.requests.lock().unwrap().clone()
     }
 }
 
 async fn serve(
     mut stream: TcpStream,
-    recorded: Arc<Mutex<Vec<RawRequest>>>,
+    recorded: Arc<Mutex<Vec<RecordedRequest>>>,
     responder: Arc<Responder>,
 ) -> std::io::Result<()> {
     let mut buf = Vec::new();
@@ -196,7 +196,7 @@ async fn serve(
             }
             buf.extend_from_slice(&chunk[..n]);
         }
-        let request = RawRequest {
+        let request = RecordedRequest {
             method,
             target,
             headers,
@@ -205,7 +205,7 @@ async fn serve(
         buf.drain(..body_start + length);
         let response = responder(&request);
         recorded.lock().unwrap().push(request);
-        let head = |response: &RawResponse| {
+        let head = |response: &ScriptedResponse| {
             let mut out = format!(
                 "HTTP/1.1 {} X\r\ncontent-length: {}\r\n",
                 response.status,
