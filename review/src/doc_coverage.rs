@@ -70,7 +70,7 @@ fn struct_figures(schemas: &Map<String, Value>, generated: &Generated) -> [Figur
             )
         })
         .collect();
-    for item in types_items(&generated.client) {
+    for item in generated.types() {
         let syn::Item::Struct(s) = item else { continue };
         let Some(&(name, schema)) = by_rust_name.get(&s.ident.to_string()) else {
             continue;
@@ -225,17 +225,6 @@ impl fmt::Display for Coverage {
         }
         Ok(())
     }
-}
-
-fn types_items(client: &syn::File) -> &[syn::Item] {
-    client
-        .items
-        .iter()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, i)| &i[..]),
-            _ => None,
-        })
-        .unwrap_or_default()
 }
 
 fn has_doc(attrs: &[syn::Attribute]) -> bool {

@@ -298,7 +298,10 @@ impl Surface {
             );
         }
 
-        let (types_items, client_impls) = split_client_file(&generated.client)?;
+        let types_items = generated.types();
+        if types_items.is_empty() {
+            return unexpected("client.rs", "no `types` module");
+        }
         let mut known: BTreeSet<String> = open.keys().cloned().collect();
         for item in types_items {
             if let Some(name) = item_name(item) {
@@ -321,7 +324,7 @@ impl Surface {
 
         let mut methods: BTreeMap<String, Signature> = BTreeMap::new();
         let mut client_fns = Vec::new();
-        for imp in client_impls {
+        for imp in generated.client_impls() {
             for item in &imp.items {
                 let syn::ImplItem::Fn(f) = item else { continue };
                 if !matches!(f.vis, syn::Visibility::Public(_)) {
@@ -553,32 +556,6 @@ impl fmt::Display for Surface {
 }
 
 /// The items of `pub mod types` and the inherent `impl Client` blocks.
-fn split_client_file(
-    file: &syn::File,
-) -> Result<(&[syn::Item], Vec<&syn::ItemImpl>), SurfaceError> {
-    let mut types = None;
-    let mut impls = Vec::new();
-    for item in &file.items {
-        match item {
-            syn::Item::Mod(m) if m.ident == "types" => match &m.content {
-                Some((_, items)) => types = Some(items.as_slice()),
-                None => return unexpected("types", "module without a body"),
-            },
-            syn::Item::Impl(imp)
-                if imp.trait_.is_none()
-                    && matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client")) =>
-            {
-                impls.push(imp);
-            }
-            _ => {}
-        }
-    }
-    match types {
-        Some(items) => Ok((items, impls)),
-        None => unexpected("client.rs", "no `types` module"),
-    }
-}
-
 fn item_name(item: &syn::Item) -> Option<String> {
     match item {
         syn::Item::Struct(s) => Some(s.ident.to_string()),
@@ -629,7 +606,7 @@ fn read_type_item(
             let name = s.ident.to_string();
             let location = format!("types::{name}");
             let default = derives(&s.attrs, &location)?.contains("Default");
-            let serde = serde_entries(&s.attrs, &location)?;
+            let serde = portone_openapi::codegen::serde_args(&s.attrs);
             match &s.fields {
                 syn::Fields::Named(named) => {
                     let mut fields = Vec::new();
@@ -644,7 +621,7 @@ fn read_type_item(
                         let mut wire = field_name.trim_start_matches("r#").to_owned();
                         let mut default = false;
                         let mut other = Vec::new();
-                        for entry in serde_entries(&field.attrs, &field_location)? {
+                        for entry in portone_openapi::codegen::serde_args(&field.attrs) {
                             if let Some(rename) = entry.strip_prefix("rename = ") {
                                 wire = serde_json::from_str(rename).map_err(|_| {
                                     SurfaceError::Unexpected {
@@ -753,23 +730,6 @@ fn derives(attrs: &[syn::Attribute], location: &str) -> Result<BTreeSet<String>,
         }
     }
     Ok(names)
-}
-
-/// The entries of `#[serde(...)]` attributes, each printed compactly (`rename = "x"`, `default`).
-fn serde_entries(attrs: &[syn::Attribute], location: &str) -> Result<Vec<String>, SurfaceError> {
-    let mut entries = Vec::new();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let metas = attr
-            .parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
-            .map_err(|e| SurfaceError::Unexpected {
-                item: location.to_owned(),
-                problem: format!("unreadable serde attribute: {e}"),
-            })?;
-        for meta in metas {
-            entries.push(meta.to_token_stream().to_string());
-        }
-    }
-    Ok(entries)
 }
 
 fn read_signature(

@@ -22,7 +22,7 @@ mod unions;
 pub use docs::doc_of;
 pub use facade::{Call, Param, Role};
 pub use method_docs::{method_doc, request_ident, setter_doc};
-pub use structs::{Field, StructApi, option_of, wire_name};
+pub use structs::{Field, StructApi, option_of, serde_args, wire_name};
 pub use unions::Accessor;
 
 /// The generated sources of `portone-gen`.
@@ -108,6 +108,43 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, String> {
     })
 }
 
+/// The items of progenitor's `pub mod types` (empty if there is none).
+fn client_types(client: &syn::File) -> &[syn::Item] {
+    client
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => {
+                m.content.as_ref().map(|(_, items)| items.as_slice())
+            }
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// The inherent `impl Client` blocks.
+fn client_impls(client: &syn::File) -> impl Iterator<Item = &syn::ItemImpl> {
+    client.items.iter().filter_map(|item| match item {
+        syn::Item::Impl(imp)
+            if imp.trait_.is_none()
+                && matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client")) =>
+        {
+            Some(imp)
+        }
+        _ => None,
+    })
+}
+
+/// The `async fn`s of the `impl Client` blocks: one per operation.
+fn operation_methods(client: &syn::File) -> impl Iterator<Item = &syn::ImplItemFn> {
+    client_impls(client)
+        .flat_map(|imp| imp.items.iter())
+        .filter_map(|item| match item {
+            syn::ImplItem::Fn(f) if f.sig.asyncness.is_some() => Some(f),
+            _ => None,
+        })
+}
+
 fn parse(tokens: TokenStream, what: &str) -> Result<syn::File, String> {
     syn::parse2(tokens).map_err(|e| format!("{what} produced unparsable code: {e}"))
 }
@@ -115,22 +152,9 @@ fn parse(tokens: TokenStream, what: &str) -> Result<syn::File, String> {
 /// The generated methods must be exactly the operations of the model (names included),
 /// since the hooks look operations up by method name.
 fn check_methods(file: &syn::File, model: &ApiModel) -> Result<(), String> {
-    let mut generated = BTreeSet::new();
-    for item in &file.items {
-        if let syn::Item::Impl(imp) = item {
-            let is_client =
-                matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
-            if is_client && imp.trait_.is_none() {
-                for item in &imp.items {
-                    if let syn::ImplItem::Fn(f) = item
-                        && f.sig.asyncness.is_some()
-                    {
-                        generated.insert(f.sig.ident.to_string());
-                    }
-                }
-            }
-        }
-    }
+    let generated: BTreeSet<String> = operation_methods(file)
+        .map(|f| f.sig.ident.to_string())
+        .collect();
     let expected: BTreeSet<String> = model
         .operations
         .iter()
@@ -223,38 +247,41 @@ pub struct MethodSignature {
 }
 
 impl Generated {
+    /// The items of progenitor's `types` module (the generated structs).
+    pub fn types(&self) -> &[syn::Item] {
+        client_types(&self.client)
+    }
+
+    /// The inherent `impl Client` blocks of progenitor's output.
+    pub fn client_impls(&self) -> impl Iterator<Item = &syn::ItemImpl> {
+        client_impls(&self.client)
+    }
+
+    /// The generated operation methods (the `async fn`s of `Client`).
+    pub fn operation_methods(&self) -> impl Iterator<Item = &syn::ImplItemFn> {
+        operation_methods(&self.client)
+    }
+
     /// The signature of every generated `Client` method, by method name.
     pub fn method_signatures(&self) -> Result<BTreeMap<String, MethodSignature>, String> {
         let mut out = BTreeMap::new();
-        for item in &self.client.items {
-            let syn::Item::Impl(imp) = item else { continue };
-            let is_client =
-                matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
-            if !is_client || imp.trait_.is_some() {
-                continue;
-            }
-            for item in &imp.items {
-                let syn::ImplItem::Fn(f) = item else { continue };
-                if f.sig.asyncness.is_none() {
+        for f in self.operation_methods() {
+            let name = f.sig.ident.to_string();
+            let mut params = Vec::new();
+            for input in &f.sig.inputs {
+                let syn::FnArg::Typed(arg) = input else {
                     continue;
-                }
-                let name = f.sig.ident.to_string();
-                let mut params = Vec::new();
-                for input in &f.sig.inputs {
-                    let syn::FnArg::Typed(arg) = input else {
-                        continue;
-                    };
-                    let syn::Pat::Ident(ident) = &*arg.pat else {
-                        return Err(format!("{name}: unexpected parameter pattern"));
-                    };
-                    let mut ty = (*arg.ty).clone();
-                    Rewrite.visit_type_mut(&mut ty);
-                    params.push((ident.ident.clone(), ty));
-                }
-                let (ok, err) = result_types(&f.sig.output)
-                    .ok_or_else(|| format!("{name}: unexpected return type"))?;
-                out.insert(name, MethodSignature { params, ok, err });
+                };
+                let syn::Pat::Ident(ident) = &*arg.pat else {
+                    return Err(format!("{name}: unexpected parameter pattern"));
+                };
+                let mut ty = (*arg.ty).clone();
+                Rewrite.visit_type_mut(&mut ty);
+                params.push((ident.ident.clone(), ty));
             }
+            let (ok, err) = result_types(&f.sig.output)
+                .ok_or_else(|| format!("{name}: unexpected return type"))?;
+            out.insert(name, MethodSignature { params, ok, err });
         }
         Ok(out)
     }

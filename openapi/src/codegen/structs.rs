@@ -48,7 +48,7 @@ impl Field {
 /// The named fields of every struct of progenitor's `types` module, by Rust type name.
 pub(crate) fn fields(client: &syn::File) -> BTreeMap<String, Vec<Field>> {
     let mut out = BTreeMap::new();
-    for item in types_module(client) {
+    for item in super::client_types(client) {
         let syn::Item::Struct(s) = item else { continue };
         let syn::Fields::Named(named) = &s.fields else {
             continue;
@@ -471,20 +471,6 @@ fn check_names(fields: &BTreeMap<String, Vec<Field>>) -> Result<(), String> {
     Ok(())
 }
 
-/// The items of progenitor's `pub mod types`.
-pub(crate) fn types_module(client: &syn::File) -> &[syn::Item] {
-    client
-        .items
-        .iter()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "types" => {
-                m.content.as_ref().map(|(_, items)| items.as_slice())
-            }
-            _ => None,
-        })
-        .unwrap_or_default()
-}
-
 /// `T` of `Option<T>`.
 pub fn option_of(ty: &syn::Type) -> Option<&syn::Type> {
     let syn::Type::Path(p) = ty else { return None };
@@ -517,8 +503,9 @@ fn serde_rename(args: &[String]) -> Option<String> {
     })
 }
 
-/// The comma-separated arguments of `#[serde(...)]` attributes, as text.
-fn serde_args(attrs: &[syn::Attribute]) -> Vec<String> {
+/// The comma-separated arguments of `#[serde(...)]` attributes, as text (`rename = "x"`,
+/// `default`).
+pub fn serde_args(attrs: &[syn::Attribute]) -> Vec<String> {
     let mut out = Vec::new();
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let Ok(list) = attr.meta.require_list() else {
