@@ -357,6 +357,28 @@ async fn every_query_body_operation_through_the_facade() {
     );
 }
 
+/// A custom HTTP client with its own `User-Agent` still sends the SDK's (applied per request).
+#[tokio::test]
+async fn the_sdks_user_agent_is_applied_per_request() {
+    let server = ScriptedServer::start(|_| not_found()).await;
+    let http = PortOne::http_client_builder()
+        .unwrap()
+        .user_agent("my-app/1.0")
+        .build()
+        .unwrap();
+    let portone = PortOne::builder()
+        .api_secret(SECRET)
+        .base_url(server.url())
+        .http_client(http)
+        .build()
+        .unwrap();
+    let _ = portone.payment().get_payment("p").await;
+    assert_eq!(
+        server.requests()[0].header("user-agent"),
+        Some(concat!("portone-rust/", env!("CARGO_PKG_VERSION")))
+    );
+}
+
 #[tokio::test]
 async fn base_url_path_prefix_and_custom_http_client() {
     let server = ScriptedServer::start(|_| not_found()).await;
