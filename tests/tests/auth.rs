@@ -148,3 +148,35 @@ async fn a_failed_login_is_an_auth_error() {
     assert!(!format!("{err:?}").contains("wrong-secret-999"));
     assert_eq!(server.requests().len(), 1, "nothing sent without a token");
 }
+
+/// With bearer tokens (where a 401 may earn one more attempt), a 503 is still retried only up
+/// to `max_attempts`.
+#[tokio::test]
+async fn bearer_retries_stop_at_max_attempts() {
+    let state = TokenServer::new(3600);
+    let s = state.clone();
+    let server = ScriptedServer::start(move |r| match r.path() {
+        "/login/api-secret" | "/token/refresh" => s.respond(r),
+        _ => ScriptedResponse::json(503, r#"{"type":"UNAVAILABLE","message":"busy"}"#),
+    })
+    .await;
+    let portone = PortOne::builder()
+        .api_secret(SECRET)
+        .auth_scheme(AuthScheme::AccessToken)
+        .base_url(server.url())
+        .retry(
+            portone_client::RetryConfig::default()
+                .max_attempts(2)
+                .initial_backoff(std::time::Duration::from_millis(5)),
+        )
+        .build()
+        .unwrap();
+    let err = portone.payment().get_payment("p").await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    let calls = server
+        .requests()
+        .iter()
+        .filter(|r| r.path() == "/payments/p")
+        .count();
+    assert_eq!(calls, 2, "max_attempts(2)");
+}
