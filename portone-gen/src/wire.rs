@@ -101,3 +101,23 @@ pub fn move_body_to_query(request: &mut reqwest::Request) -> Result<(), WireErro
     request.headers_mut().remove(CONTENT_LENGTH);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn moved(url: &str) -> String {
+        let mut request = reqwest::Request::new(reqwest::Method::GET, url.parse().unwrap());
+        *request.body_mut() = Some(reqwest::Body::from(r#"{"a":1}"#));
+        move_body_to_query(&mut request).unwrap();
+        request.url().query().unwrap_or_default().to_owned()
+    }
+
+    #[test]
+    fn the_body_joins_the_query_after_other_parameters() {
+        let body = format!("{REQUEST_BODY_PARAM}=%7B%22a%22%3A1%7D");
+        assert_eq!(moved("http://x/p?storeId=s"), format!("storeId=s&{body}"));
+        assert_eq!(moved("http://x/p"), body);
+        assert_eq!(moved("http://x/p?"), body);
+    }
+}
