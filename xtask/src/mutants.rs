@@ -54,8 +54,15 @@ pub fn run(args: &MutantsArgs) -> Result<(), String> {
     };
     // One cargo-mutants run per file, each with its own results: a run stopped half-way keeps
     // the files it finished, and `--iterate` resumes one file at a time.
+    let equivalent = equivalents(&root.join(EQUIVALENT))?;
     if !args.report_only {
         for file in &files {
+            if args.iterate && settled(&root, file, &equivalent)? {
+                // cargo-mutants would find nothing to test and replace the finished results
+                // with an empty run.
+                eprintln!("cargo xtask mutants: {file}: every mutant already judged");
+                continue;
+            }
             run_file(&root, file, args)?;
         }
     }
@@ -64,10 +71,8 @@ pub fn run(args: &MutantsArgs) -> Result<(), String> {
     }
     let mut results = Results::default();
     for file in &files {
-        let read = Results::read(&output_of(&root, file).join("mutants.out"))?;
-        results.extend(read.of_current(&current_mutants(&root, file)?));
+        results.extend(current_results(&root, file)?);
     }
-    let equivalent = equivalents(&root.join(EQUIVALENT))?;
     println!("{}", results.table());
     let unexplained: Vec<&String> = results
         .missed
@@ -102,6 +107,21 @@ pub fn run(args: &MutantsArgs) -> Result<(), String> {
                 .join("\n  ")
         ))
     }
+}
+
+/// The finished results of `file`, of its mutants as it is now.
+fn current_results(root: &Path, file: &str) -> Result<Results, String> {
+    let read = Results::read(&output_of(root, file).join("mutants.out"))?;
+    Ok(read.of_current(&current_mutants(root, file)?))
+}
+
+/// Whether a finished run judged every current mutant of `file` and each one it missed is a
+/// listed equivalent: `--iterate` has nothing left to do there.
+fn settled(root: &Path, file: &str, equivalent: &BTreeMap<String, String>) -> Result<bool, String> {
+    if Results::read(&output_of(root, file).join("mutants.out")).is_err() {
+        return Ok(false);
+    }
+    Ok(current_results(root, file)?.settled(equivalent))
 }
 
 /// Where the results of `file` go: `target/mutants/<file with / as _>`.
@@ -282,6 +302,11 @@ impl Results {
         out
     }
 
+    /// Nothing untested, and every missed mutant a listed equivalent.
+    fn settled(&self, equivalent: &BTreeMap<String, String>) -> bool {
+        self.untested.is_empty() && self.missed.iter().all(|m| equivalent.contains_key(&key(m)))
+    }
+
     fn extend(&mut self, other: Results) {
         self.untested.extend(other.untested);
         self.caught.extend(other.caught);
@@ -348,6 +373,23 @@ mod tests {
             "portone-client/src/retry.rs: replace RetryConfig::retries_transport -> bool with true"
         );
         assert_eq!(key("no position here"), "no position here");
+    }
+
+    #[test]
+    fn a_file_is_settled_when_nothing_is_untested_and_every_miss_is_explained() {
+        let explained = BTreeMap::from([(key("a.rs:2:1: y"), "reason".to_owned())]);
+        let judged = Results {
+            caught: vec!["a.rs:1:1: x".into()],
+            missed: vec!["a.rs:2:1: y".into()],
+            ..Results::default()
+        };
+        assert!(judged.settled(&explained));
+        assert!(!judged.settled(&BTreeMap::new()), "an unexplained miss");
+        let untested = Results {
+            untested: vec!["a.rs:3:1: new".into()],
+            ..judged
+        };
+        assert!(!untested.settled(&explained));
     }
 
     #[test]
