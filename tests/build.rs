@@ -32,6 +32,7 @@ fn main() {
         false,
     );
     let every_call = every_operation_calls(&normalized);
+    let (lists, unclassified) = list_operations(&normalized);
     let spec = spec.origin.clone();
     let tokens = quote! {
         /// The spec the generated client was built from.
@@ -40,6 +41,13 @@ fn main() {
         pub static UNIONS: &[crate::UnionProbe] = &[#(#unions),*];
         /// One probe per string enum of the spec.
         pub static ENUMS: &[crate::EnumProbe] = &[#(#enums),*];
+
+        /// Every list operation of the spec, with its stream (see `list_operations`).
+        pub static LIST_OPERATIONS: &[crate::list_operations::ListOperation] = &[#(#lists),*];
+
+        /// Operations that look like lists but fit no paging shape, so have no stream:
+        /// (`operationId`, reason).
+        pub static UNCLASSIFIED_LIST_OPERATIONS: &[(&str, &str)] = &[#(#unclassified),*];
 
         /// Calls every operation whose body travels in the `requestBody` query, with a body
         /// made by `sample(schema name)`.
@@ -76,6 +84,79 @@ fn main() {
     };
     let out = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("probes.rs");
     std::fs::write(out, tokens.to_string()).unwrap();
+}
+
+/// A `ListOperation` per list operation (whose JSON adapter calls the facade's stream, so a
+/// stream missing from the facade fails to compile), and the unclassified ones.
+fn list_operations(
+    normalized: &portone_openapi::Normalized,
+) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    use portone_openapi::codegen::lists::{Style, list_operations};
+    let classified = list_operations(normalized).unwrap_or_else(|e| panic!("{e}"));
+    let lists = classified.lists.iter().map(|list| {
+        let op = list.op;
+        let id = &op.id;
+        let group = op.group_path();
+        let method = &op.rust_name;
+        let stream = format!("{method}_stream");
+        let stream_ident = format_ident!("{stream}");
+        let accessors = facade_accessors(op);
+        let items = &list.items;
+        let item_type = portone_openapi::rust_type_name(&list.item);
+        let body_ty = format_ident!("{}", portone_openapi::rust_type_name(&list.body));
+        let pagination = match &list.style {
+            Style::NestedPage { .. } => quote! {
+                crate::list_operations::Pagination::Page { number: "page.number", size: "page.size" }
+            },
+            Style::FlatPage => quote! {
+                crate::list_operations::Pagination::Page { number: "pageNumber", size: "pageSize" }
+            },
+            Style::Cursor => quote! {
+                crate::list_operations::Pagination::Cursor { cursor: "cursor", size: "size" }
+            },
+        };
+        let required = op.path_params.first().cloned().or_else(|| {
+            op.query_params.iter().find(|q| q.required).map(|q| q.name.clone())
+        });
+        let adapter = match required {
+            Some(name) => {
+                let message = format!("{id}: the JSON adapter cannot fill the required parameter `{name}`");
+                quote!(|_, _, _| crate::list_operations::json_failure(String::from(#message)))
+            }
+            None => quote! {
+                |portone, body, page_size| {
+                    let body: portone_gen::types::#body_ty = match serde_json::from_value(body) {
+                        Ok(body) => body,
+                        Err(e) => {
+                            return crate::list_operations::json_failure(format!("{}: invalid body: {e}", #id));
+                        }
+                    };
+                    let mut stream = portone #(.#accessors())* .#stream_ident(body);
+                    if let Some(size) = page_size {
+                        stream = stream.page_size(size);
+                    }
+                    crate::list_operations::json_items(stream)
+                }
+            },
+        };
+        quote! {
+            crate::list_operations::ListOperation {
+                operation_id: #id,
+                group: #group,
+                method: #method,
+                stream_method: #stream,
+                pagination: #pagination,
+                items: #items,
+                item_type: #item_type,
+                json_stream: #adapter,
+            }
+        }
+    });
+    let unclassified = classified
+        .unclassified
+        .iter()
+        .map(|(id, reason)| quote!((#id, #reason)));
+    (lists.collect(), unclassified.collect())
 }
 
 /// One block per operation calling it through the facade with arguments made from the facade

@@ -3,8 +3,7 @@
 //! Next to each list operation, the facade has a `<operation>_stream` method (e.g.
 //! [`PaymentApi::get_payments_stream`](crate::api::PaymentApi::get_payments_stream)) that takes
 //! the same arguments, the body by value, and returns a [`Paginated`] stream. The list
-//! operations are derived from the spec's schemas ([`LIST_OPERATIONS`]); PortOne has two
-//! shapes:
+//! operations are derived from the spec's schemas; PortOne has two shapes:
 //!
 //! - **numbered pages**: the body has a page number and size (`page: {number, size}` or
 //!   `pageNumber`/`pageSize`), the response `page: {number, size, totalCount}` and the items;
@@ -72,90 +71,11 @@ use std::task::{Context, Poll, ready};
 
 pub use futures_core::Stream;
 pub use futures_core::stream::FusedStream;
-use portone_gen::open::OpenUnion;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
-pub use crate::api::{LIST_OPERATIONS, UNCLASSIFIED_LIST_OPERATIONS};
 use crate::error::{Error, PaginationError};
-
-/// How a list operation pages (see [`ListOperation`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Pagination {
-    /// Numbered pages; the response has `page: {number, size, totalCount}`.
-    Page {
-        /// Where the page number goes in the body, e.g. `page.number` or `pageNumber`.
-        number: &'static str,
-        /// Where the page size goes in the body, e.g. `page.size` or `pageSize`.
-        size: &'static str,
-    },
-    /// Cursors; each item carries the cursor that continues after it.
-    Cursor {
-        /// Where the cursor goes in the body, e.g. `cursor`.
-        cursor: &'static str,
-        /// Where the page size goes in the body, e.g. `size`.
-        size: &'static str,
-        /// The cursor property of each item, e.g. `cursor`.
-        item_cursor: &'static str,
-    },
-}
-
-/// A list operation of the spec and its stream method (see [`LIST_OPERATIONS`]).
-///
-/// ```
-/// use portone_client::paginate::{LIST_OPERATIONS, Pagination};
-///
-/// let payments = LIST_OPERATIONS
-///     .iter()
-///     .find(|op| op.operation_id == "getPayments")
-///     .expect("a list operation");
-/// assert_eq!(payments.stream_method, "get_payments_stream");
-/// assert!(matches!(payments.pagination, Pagination::Page { number: "page.number", .. }));
-/// ```
-#[derive(Clone, Copy)]
-#[non_exhaustive]
-pub struct ListOperation {
-    /// `operationId`, e.g. `getPayments`.
-    pub operation_id: &'static str,
-    /// Accessor path of its group, e.g. `payment.billing_key`.
-    pub group: &'static str,
-    /// The operation's method, e.g. `get_payments`.
-    pub method: &'static str,
-    /// The stream method, e.g. `get_payments_stream`.
-    pub stream_method: &'static str,
-    /// How it pages.
-    pub pagination: Pagination,
-    /// The response property holding the items, e.g. `items`.
-    pub items: &'static str,
-    /// The Rust type of the items, e.g. `Payment`.
-    pub item_type: &'static str,
-    /// Streams the items as JSON from a JSON body (tests and tools; optional parameters other
-    /// than the body are left unset).
-    #[doc(hidden)]
-    pub json_stream: JsonStreamFn,
-}
-
-impl fmt::Debug for ListOperation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ListOperation")
-            .field("operation_id", &self.operation_id)
-            .field("group", &self.group)
-            .field("method", &self.method)
-            .field("stream_method", &self.stream_method)
-            .field("pagination", &self.pagination)
-            .field("items", &self.items)
-            .field("item_type", &self.item_type)
-            .finish_non_exhaustive()
-    }
-}
-
-/// Items as JSON, errors as text (see [`ListOperation`]).
-#[doc(hidden)]
-pub type JsonStream = Pin<Box<dyn Stream<Item = Result<serde_json::Value, String>> + Send>>;
-
-/// Starts a [`JsonStream`]: client, JSON body, page size.
-#[doc(hidden)]
-pub type JsonStreamFn = fn(&crate::PortOne, serde_json::Value, Option<u32>) -> JsonStream;
 
 /// Where a page sits in its listing (see [`ListResponse::position`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,6 +95,27 @@ pub enum Position<'a> {
         /// The cursor of the last item (where the next page starts), if any.
         last: Option<&'a str>,
     },
+}
+
+impl Position<'_> {
+    /// A numbered page from the response's integers (`None` if one does not fit in `i64`).
+    /// Used by the generated [`ListResponse`] impls.
+    #[allow(
+        dead_code,
+        reason = "a spec (or a build without `unstable`) may have no numbered listing"
+    )]
+    pub(crate) fn page<N, S, T>(number: N, size: S, total_count: T) -> Option<Self>
+    where
+        N: TryInto<i64>,
+        S: TryInto<i64>,
+        T: TryInto<i64>,
+    {
+        Some(Position::Page {
+            number: number.try_into().ok()?,
+            size: size.try_into().ok()?,
+            total_count: total_count.try_into().ok()?,
+        })
+    }
 }
 
 pub(crate) mod sealed {
@@ -219,125 +160,97 @@ pub trait ListResponse: Serialize + Send + Sized + 'static + sealed::Sealed {
     fn position(&self) -> Option<Position<'_>>;
 }
 
-/// Access to generated fields whatever their optionality (used by the generated code).
+/// Where a list operation's body asks for a page (its paging fields, by wire name). The
+/// generated stream methods name the shape; the body is edited as JSON, so the same code serves
+/// every operation whatever the Rust types of its fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(
     dead_code,
-    reason = "what is used depends on the paging shapes of the spec being built"
+    reason = "a spec (or a build without `unstable`) may lack a shape"
 )]
-pub(crate) mod fields {
-    /// A field holding a value or an `Option` of it.
-    pub(crate) trait Slot {
-        type Inner;
-        fn get(&self) -> Option<&Self::Inner>;
-    }
+pub(crate) enum Shape {
+    /// `page: {number, size}`.
+    NestedPage,
+    /// `pageNumber`, `pageSize`.
+    FlatPage,
+    /// `cursor`, `size`.
+    Cursor,
+}
 
-    /// A [`Slot`] that can be filled with a default value.
-    pub(crate) trait SlotMut: Slot {
-        fn get_mut_or_default(&mut self) -> &mut Self::Inner;
-    }
-
-    impl<T> Slot for Option<T> {
-        type Inner = T;
-        fn get(&self) -> Option<&T> {
-            self.as_ref()
+impl Shape {
+    /// The wire paths of the page number (or cursor) and of the page size.
+    fn paths(self) -> (&'static [&'static str], &'static [&'static str]) {
+        match self {
+            Shape::NestedPage => (&["page", "number"], &["page", "size"]),
+            Shape::FlatPage => (&["pageNumber"], &["pageSize"]),
+            Shape::Cursor => (&["cursor"], &["size"]),
         }
     }
 
-    impl<T: Default> SlotMut for Option<T> {
-        fn get_mut_or_default(&mut self) -> &mut T {
-            self.get_or_insert_with(T::default)
+    /// The first request: what the caller's body asks for.
+    fn first(self, body: &Value) -> Request {
+        let (at, size) = self.paths();
+        let size = lookup(body, size).and_then(Value::as_i64);
+        match self {
+            Shape::NestedPage | Shape::FlatPage => Request::Page {
+                number: lookup(body, at).and_then(Value::as_i64).unwrap_or(0),
+                size,
+            },
+            Shape::Cursor => Request::Cursor {
+                cursor: lookup(body, at).and_then(Value::as_str).map(str::to_owned),
+                size,
+            },
         }
     }
 
-    /// An integer field.
-    pub(crate) trait IntField {
-        fn get(&self) -> Option<i64>;
-        fn put(&mut self, value: i64) -> Result<(), String>;
-    }
-
-    macro_rules! int_field {
-        ($($t:ty),*) => {$(
-            impl IntField for $t {
-                fn get(&self) -> Option<i64> {
-                    i64::try_from(*self).ok()
-                }
-                fn put(&mut self, value: i64) -> Result<(), String> {
-                    *self = <$t>::try_from(value)
-                        .map_err(|_| format!("{value} does not fit in {}", stringify!($t)))?;
-                    Ok(())
-                }
-            }
-            impl IntField for Option<$t> {
-                fn get(&self) -> Option<i64> {
-                    self.as_ref().and_then(IntField::get)
-                }
-                fn put(&mut self, value: i64) -> Result<(), String> {
-                    let mut v: $t = Default::default();
-                    v.put(value)?;
-                    *self = Some(v);
-                    Ok(())
-                }
-            }
-        )*};
-    }
-    int_field!(i32, i64, u32, u64);
-
-    /// A string field.
-    pub(crate) trait StrField {
-        fn get(&self) -> Option<&str>;
-        fn put(&mut self, value: String);
-    }
-
-    impl StrField for String {
-        fn get(&self) -> Option<&str> {
-            Some(self)
+    /// Sets `request` in `body`.
+    fn apply(self, body: &mut Value, request: &Request) {
+        let (at, size_at) = self.paths();
+        let (position, size) = match request {
+            Request::Page { number, size } => (Some(Value::from(*number)), size),
+            Request::Cursor { cursor, size } => (cursor.clone().map(Value::from), size),
+        };
+        if let Some(position) = position {
+            put(body, at, position);
         }
-        fn put(&mut self, value: String) {
-            *self = value;
-        }
-    }
-
-    impl StrField for Option<String> {
-        fn get(&self) -> Option<&str> {
-            self.as_deref()
-        }
-        fn put(&mut self, value: String) {
-            *self = Some(value);
-        }
-    }
-
-    /// An array field.
-    pub(crate) trait ListField<T> {
-        fn slice(&self) -> &[T];
-        fn vec_mut(&mut self) -> &mut Vec<T>;
-    }
-
-    impl<T> ListField<T> for Vec<T> {
-        fn slice(&self) -> &[T] {
-            self
-        }
-        fn vec_mut(&mut self) -> &mut Vec<T> {
-            self
-        }
-    }
-
-    impl<T> ListField<T> for Option<Vec<T>> {
-        fn slice(&self) -> &[T] {
-            self.as_deref().unwrap_or_default()
-        }
-        fn vec_mut(&mut self) -> &mut Vec<T> {
-            self.get_or_insert_with(Vec::new)
+        if let Some(size) = size {
+            put(body, size_at, Value::from(*size));
         }
     }
 }
 
-/// What one request asks for (set in the body by the generated code).
+/// The value at `path` in `value`.
+fn lookup<'v>(value: &'v Value, path: &[&str]) -> Option<&'v Value> {
+    path.iter().try_fold(value, |value, key| value.get(*key))
+}
+
+/// Sets the value at `path`, making objects on the way (a body's optional `page` is absent).
+fn put(value: &mut Value, path: &[&str], new: Value) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    let mut at = value;
+    for key in parents {
+        if !at.is_object() {
+            *at = Value::Object(serde_json::Map::new());
+        }
+        at = at
+            .as_object_mut()
+            .expect("made an object")
+            .entry(*key)
+            .or_insert(Value::Null);
+    }
+    if !at.is_object() {
+        *at = Value::Object(serde_json::Map::new());
+    }
+    at.as_object_mut()
+        .expect("made an object")
+        .insert((*last).to_owned(), new);
+}
+
+/// What one request asks for (set in the body by [`Shape::apply`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[allow(
-    dead_code,
-    reason = "a spec (or a build without `unstable`) may have no cursor listing"
-)]
-pub(crate) enum Request {
+enum Request {
     /// A numbered page.
     Page { number: i64, size: Option<i64> },
     /// The page after `cursor` (the first page without one).
@@ -355,7 +268,7 @@ impl Request {
     }
 }
 
-type PageFuture<R, E> = Pin<Box<dyn Future<Output = Result<R, Error<E>>> + Send>>;
+pub(crate) type PageFuture<R, E> = Pin<Box<dyn Future<Output = Result<R, Error<E>>> + Send>>;
 type Fetch<R, E> = Box<dyn FnMut(&Request) -> PageFuture<R, E> + Send>;
 
 enum State<R, E> {
@@ -420,24 +333,28 @@ impl<R: ListResponse, E> fmt::Debug for Pages<R, E> {
 }
 
 impl<R: ListResponse, E: Send + 'static> Pages<R, E> {
-    fn new<B, F>(
-        body: B,
-        items_field: &'static str,
-        read: fn(&B) -> Request,
-        apply: fn(&mut B, &Request) -> Result<(), String>,
-        call: F,
-    ) -> Self
+    fn new<S, B, F>(state: S, body: &B, shape: Shape, items_field: &'static str, send: F) -> Self
     where
-        B: Clone + Send + 'static,
-        F: Fn(B) -> PageFuture<R, E> + Send + 'static,
+        S: Clone + Send + 'static,
+        B: Serialize + DeserializeOwned + Send + 'static,
+        F: Fn(S, B) -> PageFuture<R, E> + Send + 'static,
     {
-        let first = read(&body);
+        let (body, invalid) = match serde_json::to_value(body) {
+            Ok(body) => (body, None),
+            Err(e) => (
+                Value::Null,
+                Some(format!("the body cannot be written as JSON: {e}")),
+            ),
+        };
+        let first = shape.first(&body);
         let fetch = move |request: &Request| {
             let mut body = body.clone();
-            match apply(&mut body, request) {
-                Ok(()) => call(body),
-                Err(message) => Box::pin(std::future::ready(Err(Error::InvalidInput(message))))
-                    as PageFuture<R, E>,
+            shape.apply(&mut body, request);
+            match serde_json::from_value(body) {
+                Ok(body) => send(state.clone(), body),
+                Err(e) => Box::pin(std::future::ready(Err(Error::InvalidInput(format!(
+                    "the page request does not fit the body: {e}"
+                ))))) as PageFuture<R, E>,
             }
         };
         Pages {
@@ -445,7 +362,7 @@ impl<R: ListResponse, E: Send + 'static> Pages<R, E> {
             state: State::Ready(first),
             items_field,
             pending: None,
-            invalid: None,
+            invalid,
             sent_cursors: HashSet::new(),
             previous_page: None,
             total_count: None,
@@ -705,21 +622,23 @@ impl<R: ListResponse, E> fmt::Debug for Paginated<R, E> {
 }
 
 impl<R: ListResponse, E: Send + 'static> Paginated<R, E> {
-    /// A stream over `body`'s listing: `read` finds the first request in the body, `apply`
-    /// sets a request in a copy of it, `call` sends that copy.
-    pub(crate) fn new<B, F>(
-        body: B,
+    /// A stream over `body`'s listing, paged as `shape` says: `send` sends one page's
+    /// request, with a clone of `state` (the client, parameters and options of the request
+    /// builder) and the body for that page. Used by the generated `into_stream` methods.
+    pub(crate) fn new<S, B, F>(
+        state: S,
+        body: &B,
+        shape: Shape,
         items_field: &'static str,
-        read: fn(&B) -> Request,
-        apply: fn(&mut B, &Request) -> Result<(), String>,
-        call: F,
+        send: F,
     ) -> Self
     where
-        B: Clone + Send + 'static,
-        F: Fn(B) -> PageFuture<R, E> + Send + 'static,
+        S: Clone + Send + 'static,
+        B: Serialize + DeserializeOwned + Send + 'static,
+        F: Fn(S, B) -> PageFuture<R, E> + Send + 'static,
     {
         Paginated {
-            pages: Pages::new(body, items_field, read, apply, call),
+            pages: Pages::new(state, body, shape, items_field, send),
             current: None,
         }
     }
@@ -849,42 +768,100 @@ impl<R: ListResponse, E> FusedStream for Paginated<R, E> {
     }
 }
 
-/// Maps a [`Paginated`] to JSON items and text errors.
-struct JsonItems<R: ListResponse, E>(Paginated<R, E>);
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
 
-impl<R: ListResponse, E: OpenUnion> Stream for JsonItems<R, E> {
-    type Item = Result<serde_json::Value, String>;
+    use super::*;
 
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = self.get_mut();
-        Poll::Ready(
-            ready!(Pin::new(&mut this.0).poll_next(cx)).map(|item| match item {
-                Ok(item) => serde_json::to_value(&item).map_err(|e| e.to_string()),
-                Err(error) => Err(error.to_string()),
-            }),
-        )
+    #[test]
+    fn the_first_request_is_what_the_body_asks_for() {
+        let body = json!({"page": {"number": 3, "size": 7}, "filter": {"x": 1}});
+        assert_eq!(
+            Shape::NestedPage.first(&body),
+            Request::Page {
+                number: 3,
+                size: Some(7)
+            }
+        );
+        assert_eq!(
+            Shape::FlatPage.first(&json!({"pageSize": 5})),
+            Request::Page {
+                number: 0,
+                size: Some(5)
+            }
+        );
+        assert_eq!(
+            Shape::Cursor.first(&json!({"cursor": "c9"})),
+            Request::Cursor {
+                cursor: Some("c9".into()),
+                size: None
+            }
+        );
+        assert_eq!(
+            Shape::NestedPage.first(&json!({})),
+            Request::Page {
+                number: 0,
+                size: None
+            }
+        );
     }
-}
 
-impl<R: ListResponse, E> Unpin for JsonItems<R, E> {}
+    #[test]
+    fn a_request_sets_only_the_paging_fields_by_wire_name() {
+        let mut body = json!({"filter": {"x": 1}});
+        Shape::NestedPage.apply(
+            &mut body,
+            &Request::Page {
+                number: 2,
+                size: Some(50),
+            },
+        );
+        assert_eq!(
+            body,
+            json!({"filter": {"x": 1}, "page": {"number": 2, "size": 50}})
+        );
 
-/// A [`JsonStream`] of `items`.
-pub(crate) fn json_stream<R, E>(items: Paginated<R, E>) -> JsonStream
-where
-    R: ListResponse,
-    E: OpenUnion + Send + 'static,
-{
-    Box::pin(JsonItems(items))
-}
+        let mut body = json!({"page": null, "pageSize": 9});
+        Shape::FlatPage.apply(
+            &mut body,
+            &Request::Page {
+                number: 4,
+                size: None,
+            },
+        );
+        assert_eq!(body, json!({"page": null, "pageNumber": 4, "pageSize": 9}));
 
-/// A [`JsonStream`] yielding only `message` as an error.
-pub(crate) fn json_failure(message: String) -> JsonStream {
-    struct Failure(Option<String>);
-    impl Stream for Failure {
-        type Item = Result<serde_json::Value, String>;
-        fn poll_next(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-            Poll::Ready(self.get_mut().0.take().map(Err))
-        }
+        // The first cursor request leaves the body's cursor alone.
+        let mut body = json!({"cursor": "keep"});
+        Shape::Cursor.apply(
+            &mut body,
+            &Request::Cursor {
+                cursor: None,
+                size: Some(3),
+            },
+        );
+        assert_eq!(body, json!({"cursor": "keep", "size": 3}));
+        Shape::Cursor.apply(
+            &mut body,
+            &Request::Cursor {
+                cursor: Some("next".into()),
+                size: None,
+            },
+        );
+        assert_eq!(body, json!({"cursor": "next", "size": 3}));
     }
-    Box::pin(Failure(Some(message)))
+
+    #[test]
+    fn a_numbered_position_needs_every_number_to_fit() {
+        assert_eq!(
+            Position::page(1_i32, 10_i32, 25_i64),
+            Some(Position::Page {
+                number: 1,
+                size: 10,
+                total_count: 25
+            })
+        );
+        assert_eq!(Position::page(0_i32, 10_i32, u64::MAX), None);
+    }
 }

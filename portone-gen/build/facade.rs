@@ -8,8 +8,8 @@
 use std::collections::BTreeMap;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
+use portone_openapi::Normalized;
 use portone_openapi::codegen::Generated;
-use portone_openapi::{Normalized, Operation};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
@@ -62,9 +62,9 @@ pub fn emit_facade(normalized: &Normalized, generated: &Generated) -> Result<syn
         );
         requests.insert(op.rust_name.clone(), request);
     }
-    let mut tokens = emit(&groups, &titles, &normalized.model.operations);
+    let mut tokens = emit(&groups, &titles);
     tokens.extend(builders);
-    tokens.extend(paginate::emit(normalized, &requests, &moves)?);
+    tokens.extend(paginate::emit(normalized, generated, &requests, &moves)?);
     syn::parse2(tokens).map_err(|e| format!("facade: {e}"))
 }
 
@@ -105,11 +105,7 @@ fn accessor_ident(id: &str) -> syn::Ident {
     format_ident!("{}", id.to_snake_case())
 }
 
-fn emit(
-    groups: &BTreeMap<Vec<String>, Group>,
-    titles: &BTreeMap<String, String>,
-    operations: &[Operation],
-) -> TokenStream {
+fn emit(groups: &BTreeMap<Vec<String>, Group>, titles: &BTreeMap<String, String>) -> TokenStream {
     let mut items = Vec::new();
     let mut top_accessors = Vec::new();
     for (path, group) in groups {
@@ -161,20 +157,11 @@ fn emit(
             });
         }
     }
-    let reachable = operations.iter().map(|op| {
-        let id = &op.id;
-        let group = op.group_path();
-        let method = &op.rust_name;
-        quote!((#id, #group, #method))
-    });
     quote! {
         #(#items)*
 
         impl crate::PortOne {
             #(#top_accessors)*
         }
-
-        /// Every operation of the facade: (`operationId`, group accessor path, method).
-        pub static OPERATIONS: &[(&str, &str, &str)] = &[#(#reachable),*];
     }
 }

@@ -1,12 +1,15 @@
-//! Emits pagination helpers for the list operations (runtime: `src/paginate.rs`); which
-//! operations are lists is decided by `portone_openapi::codegen::lists`.
+//! Emits pagination for the list operations (runtime: `portone-client/src/paginate.rs`);
+//! which operations are lists is decided by `portone_openapi::codegen::lists`.
 //!
-//! For each list operation this emits: a `<method>_stream` method in the operation's group,
-//! `ListResponse` for its response type, a JSON adapter, and an entry of `LIST_OPERATIONS`.
+//! For each list operation: `ListResponse` for its response type (field access written for the
+//! Rust types progenitor gave the fields, read from its output), a `<method>_stream` method in
+//! the operation's group and `into_stream` on its request builder. The paging fields of the body
+//! are set by the runtime, by wire name.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToSnakeCase;
+use portone_openapi::codegen::Generated;
 use portone_openapi::codegen::lists::{ListOp, Style, list_operations};
 use portone_openapi::moves::{Move, Moves};
 use portone_openapi::{Normalized, rust_type_name};
@@ -15,20 +18,17 @@ use quote::{format_ident, quote};
 
 use crate::requests::{Kind, Request};
 
-/// Extra items appended to the facade: stream methods, `ListResponse` impls, `LIST_OPERATIONS`
-/// and `UNCLASSIFIED_LIST_OPERATIONS`.
+/// Extra items appended to the facade: `ListResponse` impls and stream methods.
 pub(crate) fn emit(
     normalized: &Normalized,
+    generated: &Generated,
     requests: &BTreeMap<String, Request>,
     moves: &Moves,
 ) -> Result<TokenStream, String> {
     let classified = list_operations(normalized)?;
+    let types = Fields(generated.types());
     let mut items = Vec::new();
-    let mut table = Vec::new();
     let mut responses = BTreeSet::new();
-    let mut slots = BTreeSet::new();
-    let mut slots_mut = BTreeSet::new();
-
     for list in &classified.lists {
         let op = list.op;
         let request = requests
@@ -41,66 +41,20 @@ pub(crate) fn emit(
             ));
         }
         if responses.insert(list.response.clone()) {
-            items.push(list_response_impl(list));
-            if let Some(info) = &list.page_info {
-                slots.insert(info.clone());
-            }
-        }
-        if let Style::NestedPage { input } = &list.style {
-            slots.insert(input.clone());
-            slots_mut.insert(input.clone());
+            items.push(list_response_impl(list, &types)?);
         }
         items.push(stream_method(list, request));
         for moved in moves.aliases_of(&op.rust_name, &op.group()) {
             items.push(stream_alias(list, request, moved));
         }
-        items.push(json_adapter(list, request));
-        table.push(table_entry(list));
     }
-
-    for slot in &slots {
-        let ty = type_path(slot);
-        items.push(quote! {
-            impl crate::paginate::fields::Slot for #ty {
-                type Inner = Self;
-                fn get(&self) -> ::std::option::Option<&Self> {
-                    ::std::option::Option::Some(self)
-                }
-            }
-        });
-    }
-    for slot in &slots_mut {
-        let ty = type_path(slot);
-        items.push(quote! {
-            impl crate::paginate::fields::SlotMut for #ty {
-                fn get_mut_or_default(&mut self) -> &mut Self {
-                    self
-                }
-            }
-        });
-    }
-
     // A build without list operations (a category selection) uses none of the facade's
     // pagination runtime: `portone-client`'s build script reads this.
-    println!("cargo::metadata=list_operations={}", table.len());
+    println!("cargo::metadata=list_operations={}", classified.lists.len());
     for (id, reason) in &classified.unclassified {
         println!("cargo::warning=list-like operation {id} has no stream helper: {reason}");
     }
-    let unclassified = classified
-        .unclassified
-        .iter()
-        .map(|(id, reason)| quote!((#id, #reason)));
-    Ok(quote! {
-        #(#items)*
-
-        /// Every list operation of the spec, with its `_stream` method (see
-        /// [`paginate`](crate::paginate)).
-        pub static LIST_OPERATIONS: &[crate::paginate::ListOperation] = &[#(#table),*];
-
-        /// Operations that look like lists but fit no known paging shape, so have no stream
-        /// helper: (`operationId`, reason). Empty for the specs this crate is tested with.
-        pub static UNCLASSIFIED_LIST_OPERATIONS: &[(&str, &str)] = &[#(#unclassified),*];
-    })
+    Ok(quote!(#(#items)*))
 }
 
 /// The Rust field typify gives a property (its `sanitize` for snake case).
@@ -114,46 +68,103 @@ fn type_path(component: &str) -> TokenStream {
     quote!(::portone_gen::types::#ident)
 }
 
-fn list_response_impl(list: &ListOp) -> TokenStream {
+/// The structs of progenitor's output, to know whether a field is an `Option`.
+struct Fields<'g>(&'g [syn::Item]);
+
+impl Fields<'_> {
+    /// Whether `wire` of the schema `component` is an `Option` in Rust.
+    fn optional(&self, component: &str, wire: &str) -> Result<bool, String> {
+        let name = rust_type_name(component);
+        let ident = field(wire);
+        let strukt = self
+            .0
+            .iter()
+            .find_map(|item| match item {
+                syn::Item::Struct(s) if s.ident == name => Some(s),
+                _ => None,
+            })
+            .ok_or_else(|| format!("list pagination: no struct `{name}` in the generated types"))?;
+        let ty = strukt
+            .fields
+            .iter()
+            .find(|f| f.ident.as_ref() == Some(&ident))
+            .map(|f| &f.ty)
+            .ok_or_else(|| format!("list pagination: `{name}` has no field `{ident}`"))?;
+        Ok(matches!(ty, syn::Type::Path(p)
+            if p.path.segments.last().is_some_and(|s| s.ident == "Option")))
+    }
+}
+
+fn list_response_impl(list: &ListOp, types: &Fields) -> Result<TokenStream, String> {
     let response = type_path(&list.response);
     let item = type_path(&list.item);
     let items = field(&list.items);
-    let position = match &list.style {
-        Style::NestedPage { .. } | Style::FlatPage => quote! {
-            let page = crate::paginate::fields::Slot::get(&self.page)?;
-            ::std::option::Option::Some(crate::paginate::Position::Page {
-                number: crate::paginate::fields::IntField::get(&page.number)?,
-                size: crate::paginate::fields::IntField::get(&page.size)?,
-                total_count: crate::paginate::fields::IntField::get(&page.total_count)?,
-            })
-        },
-        Style::Cursor => quote! {
-            ::std::option::Option::Some(crate::paginate::Position::Cursor {
-                last: crate::paginate::ListResponse::items(self)
-                    .last()
-                    .and_then(|item| crate::paginate::fields::StrField::get(&item.cursor)),
-            })
-        },
+    let (slice, vec) = if types.optional(&list.response, &list.items)? {
+        (
+            quote!(self.#items.as_deref().unwrap_or_default()),
+            quote!(self.#items.get_or_insert_with(::std::vec::Vec::new)),
+        )
+    } else {
+        (quote!(&self.#items), quote!(&mut self.#items))
     };
-    quote! {
+    let position = match &list.style {
+        Style::NestedPage { .. } | Style::FlatPage => {
+            let info = list.page_info.as_deref().ok_or_else(|| {
+                format!(
+                    "{}: a numbered listing without page information",
+                    list.op.id
+                )
+            })?;
+            let page = if types.optional(&list.response, "page")? {
+                quote!(self.page.as_ref()?)
+            } else {
+                quote!(&self.page)
+            };
+            let mut values = Vec::new();
+            for wire in ["number", "size", "totalCount"] {
+                let ident = field(wire);
+                values.push(if types.optional(info, wire)? {
+                    quote!(page.#ident?)
+                } else {
+                    quote!(page.#ident)
+                });
+            }
+            quote! {
+                let page = #page;
+                crate::paginate::Position::page(#(#values),*)
+            }
+        }
+        Style::Cursor => {
+            let cursor = if types.optional(&list.item, "cursor")? {
+                quote!(and_then(|item| item.cursor.as_deref()))
+            } else {
+                quote!(map(|item| item.cursor.as_str()))
+            };
+            quote! {
+                let last = crate::paginate::ListResponse::items(self).last().#cursor;
+                ::std::option::Option::Some(crate::paginate::Position::Cursor { last })
+            }
+        }
+    };
+    Ok(quote! {
         impl crate::paginate::sealed::Sealed for #response {}
 
         impl crate::paginate::ListResponse for #response {
             type Item = #item;
 
             fn items(&self) -> &[#item] {
-                crate::paginate::fields::ListField::slice(&self.#items)
+                #slice
             }
 
             fn items_mut(&mut self) -> &mut ::std::vec::Vec<#item> {
-                crate::paginate::fields::ListField::vec_mut(&mut self.#items)
+                #vec
             }
 
             fn position(&self) -> ::std::option::Option<crate::paginate::Position<'_>> {
                 #position
             }
         }
-    }
+    })
 }
 
 fn stream_method(list: &ListOp, request: &Request) -> TokenStream {
@@ -167,65 +178,19 @@ fn stream_method(list: &ListOp, request: &Request) -> TokenStream {
     let err = &request.err;
     let items = &list.items;
 
-    let (read, apply, how) = match &list.style {
+    let (shape, how) = match &list.style {
         Style::NestedPage { .. } => (
-            quote! {
-                let page = crate::paginate::fields::Slot::get(&body.page);
-                crate::paginate::Request::Page {
-                    number: page
-                        .and_then(|p| crate::paginate::fields::IntField::get(&p.number))
-                        .unwrap_or(0),
-                    size: page.and_then(|p| crate::paginate::fields::IntField::get(&p.size)),
-                }
-            },
-            quote! {
-                if let crate::paginate::Request::Page { number, size } = request {
-                    let page = crate::paginate::fields::SlotMut::get_mut_or_default(&mut body.page);
-                    crate::paginate::fields::IntField::put(&mut page.number, *number)?;
-                    if let ::std::option::Option::Some(size) = size {
-                        crate::paginate::fields::IntField::put(&mut page.size, *size)?;
-                    }
-                }
-            },
+            quote!(NestedPage),
             "Pages are numbered: each request sets `page.number` (from the body's, else 0) and, \
              with [`page_size`](crate::paginate::Paginated::page_size), `page.size`.",
         ),
         Style::FlatPage => (
-            quote! {
-                crate::paginate::Request::Page {
-                    number: crate::paginate::fields::IntField::get(&body.page_number).unwrap_or(0),
-                    size: crate::paginate::fields::IntField::get(&body.page_size),
-                }
-            },
-            quote! {
-                if let crate::paginate::Request::Page { number, size } = request {
-                    crate::paginate::fields::IntField::put(&mut body.page_number, *number)?;
-                    if let ::std::option::Option::Some(size) = size {
-                        crate::paginate::fields::IntField::put(&mut body.page_size, *size)?;
-                    }
-                }
-            },
+            quote!(FlatPage),
             "Pages are numbered: each request sets `pageNumber` (from the body's, else 0) and, \
              with [`page_size`](crate::paginate::Paginated::page_size), `pageSize`.",
         ),
         Style::Cursor => (
-            quote! {
-                crate::paginate::Request::Cursor {
-                    cursor: crate::paginate::fields::StrField::get(&body.cursor)
-                        .map(::std::borrow::ToOwned::to_owned),
-                    size: crate::paginate::fields::IntField::get(&body.size),
-                }
-            },
-            quote! {
-                if let crate::paginate::Request::Cursor { cursor, size } = request {
-                    if let ::std::option::Option::Some(cursor) = cursor {
-                        crate::paginate::fields::StrField::put(&mut body.cursor, ::std::clone::Clone::clone(cursor));
-                    }
-                    if let ::std::option::Option::Some(size) = size {
-                        crate::paginate::fields::IntField::put(&mut body.size, *size)?;
-                    }
-                }
-            },
+            quote!(Cursor),
             "Cursors: the first request uses the body's `cursor` (if any), each next one the \
              `cursor` of the last item received; [`page_size`](crate::paginate::Paginated::page_size) \
              sets `size`.",
@@ -257,31 +222,37 @@ fn stream_method(list: &ListOp, request: &Request) -> TokenStream {
             _ => quote!(&#ident),
         }
     });
-    // What the request keeps, owned, to send it again for every page.
-    let mut keep = Vec::new();
-    let mut again = Vec::new();
+    // What the request keeps, owned, to send it again for every page (the runtime clones it
+    // for each): the client, the parameters, the options.
+    let mut kept = vec![quote!(portone)];
+    let mut keep = vec![quote!(::std::clone::Clone::clone(self.portone))];
     let mut fields = Vec::new();
     for p in &request.params {
         let ident = &p.ident;
         match &p.kind {
             Kind::Required {
-                owned: (value, ty),
+                owned: (value, _),
                 from_owned,
                 ..
             } => {
-                keep.push(quote!(let #ident: #ty = #value;));
-                again.push(quote!(let #ident = ::std::clone::Clone::clone(&#ident);));
+                kept.push(quote!(#ident));
+                keep.push(value.clone());
                 fields.push(quote!(#ident: #from_owned));
             }
             Kind::Optional { .. } => {
-                keep.push(quote!(let #ident = self.#ident;));
-                again.push(quote!(let #ident = ::std::clone::Clone::clone(&#ident);));
+                kept.push(quote!(#ident));
+                keep.push(quote!(self.#ident));
                 fields.push(quote!(#ident));
             }
             Kind::Body(_) => fields.push(quote!(#ident: &#ident)),
             Kind::StoreId => {}
         }
     }
+    let body = request
+        .params
+        .iter()
+        .find(|p| matches!(p.kind, Kind::Body(_)))
+        .map(|p| &p.ident);
     let into_doc = format!(
         "Every item of this `{}` listing, page after page, as a lazy \
          [`Paginated`](crate::paginate::Paginated) stream: this request's body, optional \
@@ -300,21 +271,13 @@ fn stream_method(list: &ListOp, request: &Request) -> TokenStream {
             #[doc = #into_doc]
             #[allow(clippy::clone_on_copy, clippy::redundant_clone)]
             pub fn into_stream(self) -> crate::paginate::Paginated<#ok, #err> {
-                let portone = ::std::clone::Clone::clone(self.portone);
-                #(#keep)*
-                let options = self.options;
+                let kept = (#(#keep,)* self.options);
                 crate::paginate::Paginated::new(
-                    ::std::clone::Clone::clone(self.body),
+                    kept,
+                    self.#body,
+                    crate::paginate::Shape::#shape,
                     #items,
-                    |body: &#body_ty| { #read },
-                    |body: &mut #body_ty, request: &crate::paginate::Request| {
-                        #apply
-                        ::std::result::Result::Ok(())
-                    },
-                    move |body: #body_ty| {
-                        let portone = ::std::clone::Clone::clone(&portone);
-                        #(#again)*
-                        let options = ::std::clone::Clone::clone(&options);
+                    |(#(#kept,)* options), #body: #body_ty| {
                         ::std::boxed::Box::pin(async move {
                             #request_ident { portone: &portone, #(#fields,)* options }.send().await
                         })
@@ -356,86 +319,6 @@ fn stream_alias(list: &ListOp, request: &Request, moved: &Move) -> TokenStream {
             pub fn #stream(self, #(#decls),*) -> crate::paginate::Paginated<#ok, #err> {
                 #target_group { portone: self.portone }.#stream(#(#args),*)
             }
-        }
-    }
-}
-
-fn json_adapter(list: &ListOp, request: &Request) -> TokenStream {
-    let op = list.op;
-    let name = format_ident!("__json_stream_{}", op.rust_name);
-    let group = crate::facade::group_ident(&op.group());
-    let stream = format_ident!("{}_stream", op.rust_name);
-    let body_ty = type_path(&list.body);
-    let id = &op.id;
-    if let Some(required) = request
-        .arguments()
-        .find(|p| matches!(p.kind, Kind::Required { .. }))
-    {
-        let message = format!(
-            "{id}: the JSON adapter cannot fill the required parameter `{}`",
-            required.ident
-        );
-        return quote! {
-            fn #name(
-                _: &crate::PortOne,
-                _: ::serde_json::Value,
-                _: ::std::option::Option<u32>,
-            ) -> crate::paginate::JsonStream {
-                crate::paginate::json_failure(::std::string::String::from(#message))
-            }
-        };
-    }
-    quote! {
-        fn #name(
-            portone: &crate::PortOne,
-            body: ::serde_json::Value,
-            page_size: ::std::option::Option<u32>,
-        ) -> crate::paginate::JsonStream {
-            let body: #body_ty = match ::serde_json::from_value(body) {
-                ::std::result::Result::Ok(body) => body,
-                ::std::result::Result::Err(e) => {
-                    return crate::paginate::json_failure(::std::format!("{}: invalid body: {e}", #id));
-                }
-            };
-            let mut stream = #group { portone }.#stream(body);
-            if let ::std::option::Option::Some(size) = page_size {
-                stream = stream.page_size(size);
-            }
-            crate::paginate::json_stream(stream)
-        }
-    }
-}
-
-fn table_entry(list: &ListOp) -> TokenStream {
-    let op = list.op;
-    let id = &op.id;
-    let group = op.group_path();
-    let method = &op.rust_name;
-    let stream = format!("{}_stream", op.rust_name);
-    let json = format_ident!("__json_stream_{}", op.rust_name);
-    let items = &list.items;
-    let item_type = rust_type_name(&list.item);
-    let pagination = match &list.style {
-        Style::NestedPage { .. } => quote! {
-            crate::paginate::Pagination::Page { number: "page.number", size: "page.size" }
-        },
-        Style::FlatPage => quote! {
-            crate::paginate::Pagination::Page { number: "pageNumber", size: "pageSize" }
-        },
-        Style::Cursor => quote! {
-            crate::paginate::Pagination::Cursor { cursor: "cursor", size: "size", item_cursor: "cursor" }
-        },
-    };
-    quote! {
-        crate::paginate::ListOperation {
-            operation_id: #id,
-            group: #group,
-            method: #method,
-            stream_method: #stream,
-            pagination: #pagination,
-            items: #items,
-            item_type: #item_type,
-            json_stream: #json,
         }
     }
 }

@@ -4,6 +4,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod list_operations;
 pub mod scripted_server;
 pub mod token_server;
 pub mod trace_capture;

@@ -5,16 +5,14 @@ use std::future::poll_fn;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 
-use portone_client::paginate::{
-    FusedStream, LIST_OPERATIONS, ListResponse, Pagination, Position, Stream,
-    UNCLASSIFIED_LIST_OPERATIONS,
-};
+use portone_client::paginate::{FusedStream, ListResponse, Position, Stream};
 use portone_client::types::{GetPaymentsBody, GetPaymentsError, Payment};
 use portone_client::{Error, PortOne, RetryConfig};
 use portone_openapi::SuccessBody;
 use portone_openapi::sample::{Fields, Sampler};
+use portone_tests::list_operations::Pagination;
 use portone_tests::scripted_server::{RecordedRequest, ScriptedResponse, ScriptedServer};
-use portone_tests::{normalized, spec};
+use portone_tests::{LIST_OPERATIONS, UNCLASSIFIED_LIST_OPERATIONS, normalized, spec};
 use serde_json::{Value, json};
 
 fn client(server: &ScriptedServer) -> PortOne {
@@ -435,6 +433,18 @@ async fn the_body_page_is_the_start_and_page_size_is_validated() {
     );
     assert!(stream.try_next().await.unwrap().is_none());
 
+    // A size the body's field cannot hold (`page.size` is an `i32`) is refused unsent.
+    let mut stream = portone
+        .payment()
+        .get_payments_stream(GetPaymentsBody::default())
+        .page_size(u32::MAX);
+    assert!(matches!(
+        stream.try_next().await,
+        Err(Error::InvalidInput(m)) if m.contains("does not fit the body") && m.contains("4294967295")
+    ));
+    assert!(stream.try_next().await.unwrap().is_none());
+    assert_eq!(server.requests().len(), before);
+
     // Changing the size after the first request would shift the pages: the items received
     // come first, then the error instead of the next request.
     let mut stream = portone
@@ -639,12 +649,14 @@ fn every_list_operation_of_the_spec_has_a_stream() {
         listed.contains("getAllPaymentsByCursor"),
         cfg!(feature = "unstable")
     );
+    let normalized = normalized();
     for op in LIST_OPERATIONS {
-        let facade = portone_client::api::OPERATIONS
-            .iter()
-            .find(|(id, _, _)| *id == op.operation_id)
-            .expect("a facade operation");
-        assert_eq!((facade.1, facade.2), (op.group, op.method));
+        // The JSON adapter calls `portone.<group>().<stream_method>(..)`: it compiled.
+        let model = normalized.model.operation(op.operation_id).unwrap();
+        assert_eq!(
+            (op.group, op.method),
+            (model.group_path().as_str(), model.rust_name.as_str())
+        );
         assert_eq!(op.stream_method, format!("{}_stream", op.method));
     }
 }
@@ -689,8 +701,7 @@ async fn every_list_operation_streams_all_pages() {
             .component(&model.body.as_ref().unwrap().schema);
         let paging: Vec<&str> = match op.pagination {
             Pagination::Page { number, size } => vec![number, size],
-            Pagination::Cursor { cursor, size, .. } => vec![cursor, size],
-            other => panic!("{id}: unknown pagination {other:?}"),
+            Pagination::Cursor { cursor, size } => vec![cursor, size],
         };
         for field in &paging {
             remove_path(&mut body, field);
@@ -709,13 +720,12 @@ async fn every_list_operation_streams_all_pages() {
                     response["page"] = json!({"number": number, "size": size, "totalCount": TOTAL});
                     ((number * size) as usize, size as usize)
                 }
-                Pagination::Cursor { cursor, size, .. } => {
+                Pagination::Cursor { cursor, size } => {
                     let start = path(&sent, cursor)
                         .as_str()
                         .map_or(0, |c| c[1..].parse::<usize>().unwrap() + 1);
                     (start, path(&sent, size).as_i64().unwrap_or(10) as usize)
                 }
-                _ => unreachable!(),
             };
             let start = start.min(TOTAL);
             response[items_field] = json!(served[start..(start + size).min(TOTAL)]);
@@ -751,7 +761,7 @@ async fn every_list_operation_streams_all_pages() {
                 assert_eq!(numbers, [json!(0), json!(1), json!(2)], "{id}");
                 assert!(bodies.iter().all(|b| *path(b, size) == json!(SIZE)), "{id}");
             }
-            Pagination::Cursor { cursor, size, .. } => {
+            Pagination::Cursor { cursor, size } => {
                 let cursors: Vec<Value> = bodies.iter().map(|b| path(b, cursor).clone()).collect();
                 assert_eq!(
                     cursors,
@@ -760,7 +770,6 @@ async fn every_list_operation_streams_all_pages() {
                 );
                 assert!(bodies.iter().all(|b| *path(b, size) == json!(SIZE)), "{id}");
             }
-            _ => unreachable!(),
         }
         // Everything but the paging fields is the same on every request, and comes from the
         // caller's body.

@@ -148,7 +148,7 @@ fn every_enum_value_union_case_and_object_is_in_the_surface() {
 fn the_facade_lines_match_the_compiled_facade() {
     let surface = surface();
     let lines: BTreeSet<String> = surface.lines().into_iter().collect();
-    for list in portone_client::paginate::LIST_OPERATIONS {
+    for list in portone_tests::LIST_OPERATIONS {
         let call = &surface.facade.calls[list.method];
         let stream = call.stream.as_ref().unwrap_or_else(|| {
             panic!(
@@ -168,7 +168,7 @@ fn the_facade_lines_match_the_compiled_facade() {
             "{prefix} missing"
         );
     }
-    let compiled: BTreeSet<&str> = portone_client::paginate::LIST_OPERATIONS
+    let compiled: BTreeSet<&str> = portone_tests::LIST_OPERATIONS
         .iter()
         .map(|l| l.method)
         .collect();
