@@ -425,8 +425,7 @@ mod tests {
             .unwrap()
             .build()
             .unwrap();
-        let raw =
-            portone_gen::Client::new_with_client(base_url, http, portone_gen::Hooks::default());
+        let raw = portone_gen::Client::new_with_client(base_url, http, None);
         Arc::new(TokenManager::new(
             SecretString::from("the-api-secret"),
             raw,

@@ -5,7 +5,6 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use portone_gen::Hooks;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::auth::{AuthScheme, TokenManager, authorization};
@@ -130,7 +129,7 @@ impl PortOne {
         let raw = portone_gen::Client::new_with_client(
             &inner.base_url,
             inner.http.clone(),
-            Hooks::new(Arc::new(pipeline)),
+            Some(Arc::new(pipeline)),
         );
         Ok(Prepared {
             raw: Cow::Owned(raw),
@@ -352,7 +351,7 @@ impl Builder {
                 let login = portone_gen::Client::new_with_client(
                     &base_url,
                     http.clone(),
-                    Hooks::new(Arc::new(pipeline(Credentials::None))),
+                    Some(Arc::new(pipeline(Credentials::None))),
                 );
                 Credentials::AccessToken {
                     tokens: Arc::new(TokenManager::new(secret, login, timeout)),
@@ -364,7 +363,7 @@ impl Builder {
         let raw = portone_gen::Client::new_with_client(
             &base_url,
             http.clone(),
-            Hooks::new(Arc::new(pipeline.clone())),
+            Some(Arc::new(pipeline.clone())),
         );
         Ok(PortOne {
             inner: Arc::new(Inner {

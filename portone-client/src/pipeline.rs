@@ -1,11 +1,12 @@
 //! What happens to every request: defaults (`User-Agent`, timeout, `storeId`), credentials,
-//! retries, and a tracing span. Plugged into the generated client as its middleware.
+//! retries, and a tracing span. Plugged into the generated client as its
+//! [`portone_gen::Pipeline`].
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use portone_gen::BoxFuture;
 use portone_gen::operations::Operation;
-use portone_gen::{BoxFuture, Middleware};
 use reqwest::header::{AUTHORIZATION, HeaderValue, USER_AGENT};
 use reqwest::{Request, Response, StatusCode};
 use tracing::Instrument;
@@ -33,7 +34,7 @@ pub(crate) enum Credentials {
     },
 }
 
-/// The facade's middleware.
+/// The facade's pipeline.
 #[derive(Debug, Clone)]
 pub(crate) struct Pipeline {
     pub credentials: Credentials,
@@ -66,7 +67,7 @@ impl Pipeline {
     }
 }
 
-impl Middleware for Pipeline {
+impl portone_gen::Pipeline for Pipeline {
     fn prepare<'a>(
         &'a self,
         request: &'a mut Request,

@@ -1,5 +1,6 @@
-//! The `ClientHooks` implementation: wire rules for every request, then the facade's
-//! middleware (auth, `storeId` defaults, retries, tracing) if one is installed.
+//! The `ClientHooks` implementation: wire rules for every request, then the client's
+//! [`Pipeline`] (the facade's: auth, `storeId` defaults, retries, tracing) if it has one. The
+//! generated client's inner value is that optional pipeline.
 
 use std::fmt;
 use std::future::Future;
@@ -14,8 +15,9 @@ use crate::operations::{self, Operation};
 /// A boxed, sendable future.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// Runs around every request of a [`Client`]; implemented by `portone-client`.
-pub trait Middleware: Send + Sync + fmt::Debug {
+/// What runs around every request of a [`Client`] (`Client::new(url, Some(pipeline))`);
+/// implemented by `portone-client`.
+pub trait Pipeline: Send + Sync + fmt::Debug {
     /// Adjusts a request before it is put in wire form: path parameters are checked, but a
     /// body that travels in the `requestBody` query is still the JSON body. An `Err` aborts
     /// the call with [`Error::Custom`] holding the message.
@@ -34,26 +36,14 @@ pub trait Middleware: Send + Sync + fmt::Debug {
     ) -> BoxFuture<'a, reqwest::Result<reqwest::Response>>;
 }
 
-/// The generated client's inner value: the optional middleware.
-#[derive(Clone, Debug, Default)]
-pub struct Hooks {
-    middleware: Option<Arc<dyn Middleware>>,
-}
-
-impl Hooks {
-    /// Hooks that run `middleware` around every request.
-    pub fn new(middleware: Arc<dyn Middleware>) -> Hooks {
-        Hooks {
-            middleware: Some(middleware),
-        }
-    }
-}
+/// The generated client's inner value: its pipeline, if any (`None`: the wire rules only).
+pub type Inner = Option<Arc<dyn Pipeline>>;
 
 fn operation_for(info: &OperationInfo) -> Option<&'static Operation> {
     operations::find(info.operation_id)
 }
 
-impl ClientHooks<Hooks> for Client {
+impl ClientHooks<Inner> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
@@ -66,8 +56,8 @@ impl ClientHooks<Hooks> for Client {
             )));
         };
         crate::wire::check(request, operation).map_err(|e| Error::InvalidRequest(e.to_string()))?;
-        if let Some(middleware) = &self.inner().middleware {
-            middleware
+        if let Some(pipeline) = self.inner() {
+            pipeline
                 .prepare(request, operation)
                 .await
                 .map_err(Error::Custom)?;
@@ -80,9 +70,9 @@ impl ClientHooks<Hooks> for Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        match (&self.inner().middleware, operation_for(info)) {
-            (Some(middleware), Some(operation)) => {
-                middleware.execute(self.client(), request, operation).await
+        match (self.inner(), operation_for(info)) {
+            (Some(pipeline), Some(operation)) => {
+                pipeline.execute(self.client(), request, operation).await
             }
             _ => self.client().execute(request).await,
         }

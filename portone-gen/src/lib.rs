@@ -4,7 +4,7 @@
 //! - [`Client`] with one method per operation (positional arguments), and [`types`];
 //! - open (forward-compatible) enums and unions ([`open`]);
 //! - the wire rules progenitor does not know ([`wire`], [`path`]) applied to every request by
-//!   the `ClientHooks` implementation, and the [`Middleware`] extension point;
+//!   the `ClientHooks` implementation, and the [`Pipeline`] extension point;
 //! - [`ResponseValue`] and [`Error`], in place of progenitor-client's (faster decoding, and the
 //!   status of undecodable bodies kept);
 //! - a table of the generated operations ([`operations`]).
@@ -19,7 +19,7 @@ mod response;
 mod timestamp;
 pub mod wire;
 
-pub use hooks::{BoxFuture, Hooks, Middleware};
+pub use hooks::{BoxFuture, Inner, Pipeline};
 pub use path::encode_uri_component;
 pub use response::decode_json;
 pub use timestamp::Timestamp;

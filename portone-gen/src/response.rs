@@ -165,7 +165,7 @@ pub enum Error<E = ()> {
     },
     /// A status the operation does not document.
     UnexpectedResponse(reqwest::Response),
-    /// A hook (the facade's middleware) aborted the call.
+    /// The client's pipeline (the facade's) aborted the call.
     Custom(String),
 }
 

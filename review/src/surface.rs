@@ -19,7 +19,7 @@
 //! set GetPaymentsBody.page(types::PageInput)
 //! accessor PaymentEvent.as_paid() -> Option<&types::PaidPayment>
 //! spec 1.16.0 sha256:6fa978721dc6 operations=147 unstable=27 types=1004
-//! client new(baseurl: &str, inner: crate::Hooks) -> Self
+//! client new(baseurl: &str, inner: crate::Inner) -> Self
 //! op get_payment(payment_id: &str, store_id: Option<&str>) -> Result<ResponseValue<types::Payment>, Error<types::GetPaymentError>> | GET /payments/{paymentId} | category payment
 //! struct PageInput: Default
 //! field PageInput.number: Option<i32>

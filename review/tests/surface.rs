@@ -71,8 +71,8 @@ fn small_spec_surface_is_exact() {
     let sha = &small_spec().sha256[..12];
     let expected = format!(
         "spec 2.0.0 sha256:{sha} operations=2 unstable=1 types=9
-client new(baseurl: &str, inner: crate::Hooks) -> Self
-client new_with_client(baseurl: &str, client: reqwest::Client, inner: crate::Hooks) -> Self
+client new(baseurl: &str, inner: crate::Inner) -> Self
+client new_with_client(baseurl: &str, client: reqwest::Client, inner: crate::Inner) -> Self
 op get_things(store_id: Option<&str>, body: &types::ThingFilter) -> Result<ResponseValue<types::Things>, Error<types::GetThingsError>> | GET /things | category thing | body in requestBody query | body optional
 op ping_thing(thing_id: &str) -> Result<ResponseValue<()>, Error<()>> | POST /things/{{thingId}}/ping | unauthenticated | unstable
 struct BigThing

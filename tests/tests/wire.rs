@@ -1,6 +1,6 @@
 //! What the generated client puts on the wire, checked byte for byte on a raw HTTP server.
 
-use portone_gen::{Client, Hooks, encode_uri_component};
+use portone_gen::{Client, encode_uri_component};
 use portone_openapi::sample::{Fields, Sampler};
 use portone_tests::scripted_server::{ScriptedResponse, ScriptedServer};
 use portone_tests::{call_query_body_operations, normalized, spec};
@@ -12,7 +12,7 @@ fn raw_client(base_url: &str) -> Client {
         .expect("TLS setup")
         .build()
         .expect("an HTTP client");
-    Client::new_with_client(base_url, http, Hooks::default())
+    Client::new_with_client(base_url, http, None)
 }
 
 async fn server() -> ScriptedServer {

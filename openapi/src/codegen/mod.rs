@@ -57,7 +57,7 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, String> {
     settings
         .with_interface(InterfaceStyle::Positional)
         .with_tag(TagStyle::Merged)
-        .with_inner_type(quote!(crate::Hooks))
+        .with_inner_type(quote!(crate::Inner))
         .with_hooks(HooksMode::Expected)
         .with_derive("PartialEq");
     for e in &model.enums {
