@@ -167,18 +167,52 @@ fn list_response_impl(list: &ListOp, types: &Fields) -> Result<TokenStream, Stri
     })
 }
 
+/// The `<method>_stream` method of the operation's group and `into_stream` on its request
+/// builder.
 fn stream_method(list: &ListOp, request: &Request) -> TokenStream {
     let op = list.op;
     let group = crate::facade::group_ident(&op.group());
     let method = format_ident!("{}", op.rust_name);
     let stream = format_ident!("{}_stream", op.rust_name);
     let request_ident = request.ident();
-    let body_ty = type_path(&list.body);
-    let ok = &request.ok;
-    let err = &request.err;
-    let items = &list.items;
+    let (ok, err) = (&request.ok, &request.err);
+    let (_, how) = shape(&list.style);
+    let mut doc = format!(
+        "Every item of [`{method}`](Self::{method}) (`{}`), page after page, as a lazy \
+         [`Paginated`](crate::paginate::Paginated) stream: nothing is sent until it is polled. \
+         The body's filters and sort are kept on every request.\n\n{how}\n\nWith optional \
+         parameters or per-call options: `.{method}(..).<setters>().into_stream()` \
+         ([`{request_ident}::into_stream`]). See [`paginate`](crate::paginate) for when the \
+         stream ends.",
+        op.id
+    );
+    if op.unstable {
+        doc.push_str("\n\n**Unstable** (`x-portone-unstable`): PortOne may change this operation.");
+    }
+    let decls = stream_parameters(list, request);
+    let args = request.arguments().map(|p| {
+        let ident = &p.ident;
+        match &p.kind {
+            Kind::Required { .. } => quote!(#ident),
+            _ => quote!(&#ident),
+        }
+    });
+    let into_stream = into_stream(list, request);
+    quote! {
+        impl<'a> #group<'a> {
+            #[doc = #doc]
+            pub fn #stream(self, #(#decls),*) -> crate::paginate::Paginated<#ok, #err> {
+                self.#method(#(#args),*).into_stream()
+            }
+        }
 
-    let (shape, how) = match &list.style {
+        #into_stream
+    }
+}
+
+/// The runtime's `Shape` of a listing, and how its requests page (for the docs).
+fn shape(style: &Style) -> (TokenStream, &'static str) {
+    match style {
         Style::NestedPage { .. } => (
             quote!(NestedPage),
             "Pages are numbered: each request sets `page.number` (from the body's, else 0) and, \
@@ -195,38 +229,36 @@ fn stream_method(list: &ListOp, request: &Request) -> TokenStream {
              `cursor` of the last item received; [`page_size`](crate::paginate::Paginated::page_size) \
              sets `size`.",
         ),
-    };
-    let mut doc = format!(
-        "Every item of [`{method}`](Self::{method}) (`{}`), page after page, as a lazy \
-         [`Paginated`](crate::paginate::Paginated) stream: nothing is sent until it is polled. \
-         The body's filters and sort are kept on every request.\n\n{how}\n\nWith optional \
-         parameters or per-call options: `.{method}(..).<setters>().into_stream()` \
-         ([`{request_ident}::into_stream`]). See [`paginate`](crate::paginate) for when the \
-         stream ends.",
-        op.id
-    );
-    if op.unstable {
-        doc.push_str("\n\n**Unstable** (`x-portone-unstable`): PortOne may change this operation.");
     }
-    let decls = request.arguments().map(|p| {
+}
+
+/// The parameters of a stream method: the operation's required arguments, the body by value.
+fn stream_parameters<'r>(
+    list: &ListOp,
+    request: &'r Request,
+) -> impl Iterator<Item = TokenStream> + 'r {
+    let body_ty = type_path(&list.body);
+    request.arguments().map(move |p| {
         let ident = &p.ident;
         match &p.kind {
             Kind::Required { ty, .. } => quote!(#ident: #ty),
             _ => quote!(#ident: #body_ty),
         }
-    });
-    let args = request.arguments().map(|p| {
-        let ident = &p.ident;
-        match &p.kind {
-            Kind::Required { .. } => quote!(#ident),
-            _ => quote!(&#ident),
-        }
-    });
-    // What the request keeps, owned, to send it again for every page (the runtime clones it
-    // for each): the client, the parameters, the options.
+    })
+}
+
+/// `into_stream` on the request builder: it keeps, owned, what it sends again for every page
+/// (the client, the parameters, the options; the runtime clones them for each page).
+fn into_stream(list: &ListOp, request: &Request) -> TokenStream {
+    let request_ident = request.ident();
+    let body_ty = type_path(&list.body);
+    let (ok, err) = (&request.ok, &request.err);
+    let items = &list.items;
+    let (shape, how) = shape(&list.style);
     let mut kept = vec![quote!(portone)];
     let mut keep = vec![quote!(::std::clone::Clone::clone(self.portone))];
     let mut fields = Vec::new();
+    let mut body = None;
     for p in &request.params {
         let ident = &p.ident;
         match &p.kind {
@@ -244,31 +276,22 @@ fn stream_method(list: &ListOp, request: &Request) -> TokenStream {
                 keep.push(quote!(self.#ident));
                 fields.push(quote!(#ident));
             }
-            Kind::Body(_) => fields.push(quote!(#ident: &#ident)),
+            Kind::Body(_) => {
+                fields.push(quote!(#ident: &#ident));
+                body = Some(ident);
+            }
             Kind::StoreId => {}
         }
     }
-    let body = request
-        .params
-        .iter()
-        .find(|p| matches!(p.kind, Kind::Body(_)))
-        .map(|p| &p.ident);
-    let into_doc = format!(
+    let doc = format!(
         "Every item of this `{}` listing, page after page, as a lazy \
          [`Paginated`](crate::paginate::Paginated) stream: this request's body, optional \
          parameters and options are sent with every page.\n\n{how}",
-        op.id
+        list.op.id
     );
     quote! {
-        impl<'a> #group<'a> {
-            #[doc = #doc]
-            pub fn #stream(self, #(#decls),*) -> crate::paginate::Paginated<#ok, #err> {
-                self.#method(#(#args),*).into_stream()
-            }
-        }
-
         impl<'a> #request_ident<'a> {
-            #[doc = #into_doc]
+            #[doc = #doc]
             #[allow(clippy::clone_on_copy, clippy::redundant_clone)]
             pub fn into_stream(self) -> crate::paginate::Paginated<#ok, #err> {
                 let kept = (#(#keep,)* self.options);
@@ -295,14 +318,7 @@ fn stream_alias(list: &ListOp, request: &Request, moved: &Move) -> TokenStream {
     let target_group = crate::facade::group_ident(&target);
     let old_group = crate::facade::group_ident(&moved.from_group());
     let stream = format_ident!("{}_stream", op.rust_name);
-    let body_ty = type_path(&list.body);
-    let decls = request.arguments().map(|p| {
-        let ident = &p.ident;
-        match &p.kind {
-            Kind::Required { ty, .. } => quote!(#ident: #ty),
-            _ => quote!(#ident: #body_ty),
-        }
-    });
+    let decls = stream_parameters(list, request);
     let args = request.arguments().map(|p| &p.ident);
     let new_path = crate::facade::accessor_path(&target);
     let note = format!("PortOne moved this operation: use `{new_path}.{stream}(..)`");

@@ -188,37 +188,9 @@ impl<'a> Request<'a> {
                 Kind::StoreId => None,
             }
         });
-        let setters = self.params.iter().filter_map(|p| {
-            let Kind::Optional { inner, .. } = &p.kind else {
-                return None;
-            };
-            let ident = &p.ident;
-            let doc = setter_doc(&p.wire);
-            Some(quote! {
-                #[doc = #doc]
-                pub fn #ident(mut self, value: impl ::std::convert::Into<#inner>) -> Self {
-                    self.#ident = ::std::option::Option::Some(value.into());
-                    self
-                }
-            })
-        });
-        let store_id = self.has_store_id.then(|| {
-            let body = op.body.as_ref().is_some_and(|b| b.has_store_id);
-            let doc = format!(
-                "The `storeId` of this call (the {}), instead of the client's default \
-                 ([`Builder::store_id`](crate::Builder::store_id)){}. Without either, PortOne \
-                 uses the store of the credentials.",
-                if body { "body's `storeId` field" } else { "`storeId` query parameter" },
-                if body { "; a `storeId` the body sets itself wins" } else { "" }
-            );
-            quote! {
-                #[doc = #doc]
-                pub fn store_id(mut self, store_id: impl ::std::convert::Into<::std::string::String>) -> Self {
-                    self.options.store_id = ::std::option::Option::Some(store_id.into());
-                    self
-                }
-            }
-        });
+        let setters = self.setters(setter_doc);
+        let options = call_option_setters();
+        let store_id = self.store_id_setter();
         let args = self.params.iter().map(|p| match &p.kind {
             Kind::Required { pass, .. } | Kind::Optional { pass, .. } => pass.clone(),
             Kind::Body(_) => {
@@ -255,6 +227,72 @@ impl<'a> Request<'a> {
                 #(#setters)*
                 #store_id
 
+                #options
+
+                /// Sends the request (what `.await` on the builder does).
+                pub async fn send(self) -> crate::Result<#ok, #err> {
+                    let prepared = self.portone.prepare(&self.options).await?;
+                    crate::call::#runner(prepared.timeout, prepared.raw.#method(#(#args),*)).await
+                }
+            }
+
+            impl<'a> ::std::future::IntoFuture for #request<'a> {
+                type Output = crate::Result<#ok, #err>;
+                type IntoFuture = crate::call::CallFuture<'a, #ok, #err>;
+
+                fn into_future(self) -> Self::IntoFuture {
+                    ::std::boxed::Box::pin(self.send())
+                }
+            }
+        }
+    }
+
+    /// A setter per optional parameter.
+    fn setters<'s>(
+        &'s self,
+        setter_doc: impl Fn(&str) -> String + 's,
+    ) -> impl Iterator<Item = TokenStream> + 's {
+        self.params.iter().filter_map(move |p| {
+            let Kind::Optional { inner, .. } = &p.kind else {
+                return None;
+            };
+            let ident = &p.ident;
+            let doc = setter_doc(&p.wire);
+            Some(quote! {
+                #[doc = #doc]
+                pub fn #ident(mut self, value: impl ::std::convert::Into<#inner>) -> Self {
+                    self.#ident = ::std::option::Option::Some(value.into());
+                    self
+                }
+            })
+        })
+    }
+
+    /// `store_id(..)`, for an operation with a `storeId` query parameter or body field.
+    fn store_id_setter(&self) -> Option<TokenStream> {
+        self.has_store_id.then(|| {
+            let body = self.op.body.as_ref().is_some_and(|b| b.has_store_id);
+            let doc = format!(
+                "The `storeId` of this call (the {}), instead of the client's default \
+                 ([`Builder::store_id`](crate::Builder::store_id)){}. Without either, PortOne \
+                 uses the store of the credentials.",
+                if body { "body's `storeId` field" } else { "`storeId` query parameter" },
+                if body { "; a `storeId` the body sets itself wins" } else { "" }
+            );
+            quote! {
+                #[doc = #doc]
+                pub fn store_id(mut self, store_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.options.store_id = ::std::option::Option::Some(store_id.into());
+                    self
+                }
+            }
+        })
+    }
+}
+
+/// The setters of the per-call options every request builder has.
+fn call_option_setters() -> TokenStream {
+    quote! {
                 /// The longest this call may take, retries and their waits included (default:
                 /// the client's, [`Builder::timeout`](crate::Builder::timeout)).
                 pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -275,23 +313,6 @@ impl<'a> Request<'a> {
                     self.options.retry = ::std::option::Option::Some(retry);
                     self
                 }
-
-                /// Sends the request (what `.await` on the builder does).
-                pub async fn send(self) -> crate::Result<#ok, #err> {
-                    let prepared = self.portone.prepare(&self.options).await?;
-                    crate::call::#runner(prepared.timeout, prepared.raw.#method(#(#args),*)).await
-                }
-            }
-
-            impl<'a> ::std::future::IntoFuture for #request<'a> {
-                type Output = crate::Result<#ok, #err>;
-                type IntoFuture = crate::call::CallFuture<'a, #ok, #err>;
-
-                fn into_future(self) -> Self::IntoFuture {
-                    ::std::boxed::Box::pin(self.send())
-                }
-            }
-        }
     }
 }
 
