@@ -290,6 +290,32 @@ fn clean_schema(location: &str, schema: &mut Value, top_level: bool) -> Result<(
     let Some(obj) = schema.as_object_mut() else {
         return fail(location, "schema is not an object");
     };
+    check_schema_keywords(location, obj, top_level)?;
+    if is_date_time(obj) && !top_level {
+        refer_to_timestamp(obj);
+        return Ok(());
+    }
+    let is_array = obj.get("type").and_then(Value::as_str) == Some("array");
+    if is_array {
+        // A stray `properties` next to `items` means nothing for an array.
+        obj.remove("properties");
+        obj.remove("required");
+    }
+    if let Some(Value::Array(required)) = obj.get_mut("required") {
+        let mut seen = HashSet::new();
+        required.retain(|r| seen.insert(r.clone()));
+    }
+    clean_subschemas(location, obj, is_array)?;
+    check_enum(location, obj)
+}
+
+/// Rejects keywords the normalizer does not understand, inline unions and enums, and `$ref`s
+/// with sibling constraints.
+fn check_schema_keywords(
+    location: &str,
+    obj: &Map<String, Value>,
+    top_level: bool,
+) -> Result<(), NormalizeError> {
     if let Some(key) = obj
         .keys()
         .find(|k| !k.starts_with("x-") && !SCHEMA_KEYS.contains(&k.as_str()))
@@ -314,27 +340,31 @@ fn clean_schema(location: &str, schema: &mut Value, top_level: bool) -> Result<(
     {
         return fail(location, "`$ref` with sibling constraints");
     }
-    let is_date_time = obj.get("type").and_then(Value::as_str) == Some("string")
-        && obj.get("format").and_then(Value::as_str) == Some("date-time");
-    if is_date_time && !top_level {
-        obj.remove("type");
-        obj.remove("format");
-        obj.insert(
-            "$ref".into(),
-            Value::String(crate::refs::reference_to(TIMESTAMP_COMPONENT)),
-        );
-        return Ok(());
-    }
-    let is_array = obj.get("type").and_then(Value::as_str) == Some("array");
-    if is_array {
-        // A stray `properties` next to `items` means nothing for an array.
-        obj.remove("properties");
-        obj.remove("required");
-    }
-    if let Some(Value::Array(required)) = obj.get_mut("required") {
-        let mut seen = HashSet::new();
-        required.retain(|r| seen.insert(r.clone()));
-    }
+    Ok(())
+}
+
+/// Whether the schema is a `date-time` string.
+fn is_date_time(obj: &Map<String, Value>) -> bool {
+    obj.get("type").and_then(Value::as_str) == Some("string")
+        && obj.get("format").and_then(Value::as_str) == Some("date-time")
+}
+
+/// Replaces an inline `date-time` string by a `$ref` to [`TIMESTAMP_COMPONENT`].
+fn refer_to_timestamp(obj: &mut Map<String, Value>) {
+    obj.remove("type");
+    obj.remove("format");
+    obj.insert(
+        "$ref".into(),
+        Value::String(crate::refs::reference_to(TIMESTAMP_COMPONENT)),
+    );
+}
+
+/// Cleans the schemas nested in `properties`, `items` and `additionalProperties`.
+fn clean_subschemas(
+    location: &str,
+    obj: &mut Map<String, Value>,
+    is_array: bool,
+) -> Result<(), NormalizeError> {
     if let Some(props) = obj.get_mut("properties") {
         let Some(props) = props.as_object_mut() else {
             return fail(location, "`properties` is not an object");
@@ -358,6 +388,11 @@ fn clean_schema(location: &str, schema: &mut Value, top_level: bool) -> Result<(
             false,
         )?;
     }
+    Ok(())
+}
+
+/// An `enum` must be a non-empty list of strings, in a schema of type string.
+fn check_enum(location: &str, obj: &Map<String, Value>) -> Result<(), NormalizeError> {
     if let Some(enum_values) = obj.get("enum") {
         let ok = obj.get("type").and_then(Value::as_str) == Some("string")
             && enum_values
@@ -431,11 +466,27 @@ fn schema_kind(schema: &Value) -> &'static str {
     }
 }
 
+/// The discriminated unions among the component schemas.
 fn collect_unions(doc: &Value) -> Result<Vec<Union>, NormalizeError> {
     let schemas = doc["components"]["schemas"].as_object().expect("checked");
-    // Members referenced anywhere except from a union's `oneOf` keep their tag property.
-    let mut standalone: HashSet<String> = HashSet::new();
+    let reader = UnionReader {
+        schemas,
+        standalone: standalone_schemas(doc, schemas),
+    };
+    let mut unions = Vec::new();
     for (name, schema) in schemas {
+        if schema_kind(schema) == "union" {
+            unions.push(reader.read(name, schema)?);
+        }
+    }
+    Ok(unions)
+}
+
+/// The component schemas referenced anywhere except from a union's `oneOf`: union members
+/// among them keep their tag property.
+fn standalone_schemas(doc: &Value, schemas: &Map<String, Value>) -> HashSet<String> {
+    let mut standalone: HashSet<String> = HashSet::new();
+    for schema in schemas.values() {
         if schema_kind(schema) != "union" {
             walk_refs(schema, &mut String::new(), &mut |_, target| {
                 if let Some(t) = component_of(target) {
@@ -443,19 +494,26 @@ fn collect_unions(doc: &Value) -> Result<Vec<Union>, NormalizeError> {
                 }
             });
         }
-        let _ = name;
     }
     walk_refs(&doc["paths"], &mut String::new(), &mut |_, target| {
         if let Some(t) = component_of(target) {
             standalone.insert(t.to_owned());
         }
     });
+    standalone
+}
 
-    let mut unions = Vec::new();
-    for (name, schema) in schemas {
-        if schema_kind(schema) != "union" {
-            continue;
-        }
+/// Reads discriminated unions from the component schemas.
+struct UnionReader<'a> {
+    /// `components.schemas`.
+    schemas: &'a Map<String, Value>,
+    /// See [`standalone_schemas`].
+    standalone: HashSet<String>,
+}
+
+impl UnionReader<'_> {
+    /// The union component `name`, validated.
+    fn read(&self, name: &str, schema: &Value) -> Result<Union, NormalizeError> {
         let location = format!("components.schemas.{name}");
         let Some(members) = schema["oneOf"].as_array() else {
             return fail(location, "`oneOf` is not a list");
@@ -475,44 +533,60 @@ fn collect_unions(doc: &Value) -> Result<Vec<Union>, NormalizeError> {
         else {
             return fail(location, "discriminator without a `mapping`");
         };
+        let member_names = self.member_names(&location, members)?;
+        let tags = tags_by_member(&location, mapping, &member_names)?;
+        let mut cases = self.cases(&location, &member_names, &tags)?;
+        assign_variant_names(name, &mut cases).map_err(|problem| NormalizeError {
+            location: location.clone(),
+            problem,
+        })?;
+        Ok(Union {
+            name: name.to_owned(),
+            rust_name: rust_type_name(name),
+            property: property.to_owned(),
+            cases,
+            doc: crate::docs::schema_text(name, schema),
+        })
+    }
+
+    /// The components a union's `oneOf` lists, each of which must be an object schema.
+    fn member_names(
+        &self,
+        location: &str,
+        members: &[Value],
+    ) -> Result<Vec<String>, NormalizeError> {
         let mut member_names = Vec::new();
         for member in members {
             let Some(target) = ref_target(member) else {
                 return fail(
-                    &location,
+                    location,
                     "a `oneOf` member is not a $ref to a component schema",
                 );
             };
-            let kind = schema_kind(&schemas[target]);
+            let kind = schema_kind(&self.schemas[target]);
             if kind != "object" {
                 return fail(
-                    &location,
+                    location,
                     format!("member {target} is a {kind}, not an object"),
                 );
             }
             member_names.push(target.to_owned());
         }
-        let mut tags_by_member: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-        for (tag, target) in mapping {
-            let Some(member) = target.as_str().and_then(|t| component_of(t)) else {
-                return fail(
-                    &location,
-                    format!("mapping of tag {tag:?} is not a component $ref"),
-                );
-            };
-            if !member_names.iter().any(|m| m == member) {
-                return fail(
-                    &location,
-                    format!("tag {tag:?} maps to {member}, which is not in `oneOf`"),
-                );
-            }
-            tags_by_member.entry(member).or_default().push(tag);
-        }
+        Ok(member_names)
+    }
+
+    /// One case per tag of each member, in `oneOf` order; variant names are left empty.
+    fn cases(
+        &self,
+        location: &str,
+        member_names: &[String],
+        tags_by_member: &BTreeMap<&str, Vec<&str>>,
+    ) -> Result<Vec<UnionCase>, NormalizeError> {
         let mut cases = Vec::new();
-        for member in &member_names {
+        for member in member_names {
             let Some(tags) = tags_by_member.get(member.as_str()) else {
                 return fail(
-                    &location,
+                    location,
                     format!("member {member} has no tag in the discriminator mapping"),
                 );
             };
@@ -522,26 +596,41 @@ fn collect_unions(doc: &Value) -> Result<Vec<Union>, NormalizeError> {
                     variant: String::new(),
                     member: member.clone(),
                     member_rust: rust_type_name(member),
-                    member_keeps_tag: standalone.contains(member),
-                    doc: schemas
+                    member_keeps_tag: self.standalone.contains(member),
+                    doc: self
+                        .schemas
                         .get(member.as_str())
                         .and_then(|m| crate::docs::schema_text(member, m)),
                 });
             }
         }
-        assign_variant_names(name, &mut cases).map_err(|problem| NormalizeError {
-            location: location.clone(),
-            problem,
-        })?;
-        unions.push(Union {
-            name: name.clone(),
-            rust_name: rust_type_name(name),
-            property: property.to_owned(),
-            cases,
-            doc: crate::docs::schema_text(name, schema),
-        });
+        Ok(cases)
     }
-    Ok(unions)
+}
+
+/// The discriminator `mapping` inverted: the tags of each member, which must be in `oneOf`.
+fn tags_by_member<'m>(
+    location: &str,
+    mapping: &'m Map<String, Value>,
+    member_names: &[String],
+) -> Result<BTreeMap<&'m str, Vec<&'m str>>, NormalizeError> {
+    let mut tags_by_member: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (tag, target) in mapping {
+        let Some(member) = target.as_str().and_then(|t| component_of(t)) else {
+            return fail(
+                location,
+                format!("mapping of tag {tag:?} is not a component $ref"),
+            );
+        };
+        if !member_names.iter().any(|m| m == member) {
+            return fail(
+                location,
+                format!("tag {tag:?} maps to {member}, which is not in `oneOf`"),
+            );
+        }
+        tags_by_member.entry(member).or_default().push(tag);
+    }
+    Ok(tags_by_member)
 }
 
 fn split_words(camel: &str) -> Vec<&str> {
@@ -671,23 +760,52 @@ fn strip_member_tags(doc: &mut Value, unions: &[Union]) -> Result<(), NormalizeE
 }
 
 /// The operations a build generates, and the `operationId`s it leaves out.
+#[derive(Default)]
 struct Selected {
     operations: Vec<Operation>,
     omitted_unstable: Vec<String>,
     omitted_by_category: Vec<String>,
 }
 
+/// Leaves out the operations `options` does not select, normalizes the others.
 fn normalize_operations(doc: &mut Value, options: &Options) -> Result<Selected, NormalizeError> {
     let default_security = doc.get("security").cloned();
     let schemas = doc["components"]["schemas"].clone();
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return fail("paths", "missing or not an object");
     };
-    let mut operations = Vec::new();
-    let mut omitted = Vec::new();
-    let mut omitted_by_category = Vec::new();
-    let mut rust_names: HashMap<String, String> = HashMap::new();
+    let mut selector = OperationSelector {
+        options,
+        schemas: &schemas,
+        default_security: default_security.as_ref(),
+        selected: Selected::default(),
+        rust_names: HashMap::new(),
+    };
     for (path, item) in paths.iter_mut() {
+        selector.select_path_item(path, item)?;
+    }
+    paths.retain(|_, item| item.as_object().is_some_and(|o| !o.is_empty()));
+    Ok(selector.selected)
+}
+
+/// Walks the path items, leaving out the operations a build does not select and normalizing
+/// the others.
+struct OperationSelector<'a> {
+    options: &'a Options,
+    /// `components.schemas`.
+    schemas: &'a Value,
+    /// The document's `security`.
+    default_security: Option<&'a Value>,
+    /// What has been selected so far.
+    selected: Selected,
+    /// The operation each selected Rust method name belongs to.
+    rust_names: HashMap<String, String>,
+}
+
+impl OperationSelector<'_> {
+    /// Selects and normalizes the operations of one path item, which is emptied when none is
+    /// left.
+    fn select_path_item(&mut self, path: &str, item: &mut Value) -> Result<(), NormalizeError> {
         let Some(item) = item.as_object_mut() else {
             return fail(format!("paths.{path}"), "path item is not an object");
         };
@@ -704,266 +822,347 @@ fn normalize_operations(doc: &mut Value, options: &Options) -> Result<Selected, 
             .cloned()
             .collect();
         for key in methods {
-            let method = HttpMethod::parse(&key).expect("filtered");
-            let location = format!("{} {path}", method.as_str());
-            let op = item.get_mut(&key).expect("listed").as_object_mut();
-            let Some(op) = op else {
-                return fail(location, "operation is not an object");
-            };
-            let Some(id) = op
-                .get("operationId")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-            else {
-                return fail(location, "no operationId");
-            };
-            let unstable = op
-                .get("x-portone-unstable")
-                .is_some_and(|v| v != &Value::Bool(false));
-            if unstable && !options.unstable {
-                item.shift_remove(&key);
-                omitted.push(id);
-                continue;
-            }
-            let category = op.get("x-portone-category").and_then(Value::as_str);
-            if options
-                .excluded_categories
-                .contains(&top_category(category, path))
-            {
-                item.shift_remove(&key);
-                omitted_by_category.push(id);
-                continue;
-            }
-            let operation = normalize_operation(
-                &location,
-                path,
-                method,
-                &id,
-                op,
-                &shared_params,
-                &schemas,
-                default_security.as_ref(),
-                unstable,
-            )?;
-            if let Some(other) = rust_names.insert(operation.rust_name.clone(), id.clone()) {
-                return fail(
-                    location,
-                    format!(
-                        "method name {} collides with operation {other}",
-                        operation.rust_name
-                    ),
-                );
-            }
-            operations.push(operation);
+            self.select_operation(path, item, &key, &shared_params)?;
         }
         if !item.keys().any(|k| HttpMethod::parse(k).is_some()) {
             item.clear();
         }
+        Ok(())
     }
-    paths.retain(|_, item| item.as_object().is_some_and(|o| !o.is_empty()));
-    Ok(Selected {
-        operations,
-        omitted_unstable: omitted,
-        omitted_by_category,
-    })
+
+    /// Removes the operation under `key` of a path item if the build leaves it out, normalizes
+    /// it otherwise.
+    fn select_operation(
+        &mut self,
+        path: &str,
+        item: &mut Map<String, Value>,
+        key: &str,
+        shared_params: &Value,
+    ) -> Result<(), NormalizeError> {
+        let method = HttpMethod::parse(key).expect("filtered");
+        let location = format!("{} {path}", method.as_str());
+        let op = item.get_mut(key).expect("listed").as_object_mut();
+        let Some(op) = op else {
+            return fail(location, "operation is not an object");
+        };
+        let Some(id) = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+        else {
+            return fail(location, "no operationId");
+        };
+        let unstable = op
+            .get("x-portone-unstable")
+            .is_some_and(|v| v != &Value::Bool(false));
+        if unstable && !self.options.unstable {
+            item.shift_remove(key);
+            self.selected.omitted_unstable.push(id);
+            return Ok(());
+        }
+        let category = op.get("x-portone-category").and_then(Value::as_str);
+        if self
+            .options
+            .excluded_categories
+            .contains(&top_category(category, path))
+        {
+            item.shift_remove(key);
+            self.selected.omitted_by_category.push(id);
+            return Ok(());
+        }
+        let context = OperationContext {
+            location: &location,
+            path,
+            method,
+            id: &id,
+            shared_params,
+            schemas: self.schemas,
+            default_security: self.default_security,
+            unstable,
+        };
+        let operation = context.normalize(op)?;
+        self.add_selected(&location, operation)
+    }
+
+    /// Adds a normalized operation, whose Rust method name must be new.
+    fn add_selected(&mut self, location: &str, operation: Operation) -> Result<(), NormalizeError> {
+        if let Some(other) = self
+            .rust_names
+            .insert(operation.rust_name.clone(), operation.id.clone())
+        {
+            return fail(
+                location,
+                format!(
+                    "method name {} collides with operation {other}",
+                    operation.rust_name
+                ),
+            );
+        }
+        self.selected.operations.push(operation);
+        Ok(())
+    }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn normalize_operation(
-    location: &str,
-    path: &str,
+/// One operation to normalize, and what it is normalized against.
+struct OperationContext<'a> {
+    /// Where errors are reported, e.g. `GET /payments`.
+    location: &'a str,
+    /// The path template.
+    path: &'a str,
     method: HttpMethod,
-    id: &str,
-    op: &mut Map<String, Value>,
-    shared_params: &Value,
-    schemas: &Value,
-    default_security: Option<&Value>,
+    /// The `operationId`.
+    id: &'a str,
+    /// The path item's `parameters`.
+    shared_params: &'a Value,
+    /// `components.schemas`.
+    schemas: &'a Value,
+    /// The document's `security`.
+    default_security: Option<&'a Value>,
+    /// Marked `x-portone-unstable`.
     unstable: bool,
-) -> Result<Operation, NormalizeError> {
-    // Parameters: path-level ones first, overridden by operation-level ones of the same name.
-    let mut params: Vec<Value> = shared_params.as_array().cloned().unwrap_or_default();
-    for p in op
-        .get("parameters")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default()
-    {
-        params.retain(|q| !(q.get("name") == p.get("name") && q.get("in") == p.get("in")));
-        params.push(p);
-    }
-    let mut query_body: Option<(Value, bool)> = None;
-    let mut kept = Vec::new();
-    let mut query_params = Vec::new();
-    let mut declared_path_params = Vec::new();
-    for param in params {
-        if param.get("$ref").is_some() {
-            return fail(location, "parameter $ref is not supported");
+}
+
+/// An operation's parameters, sorted by where they go.
+#[derive(Default)]
+struct Parameters {
+    /// The `content`-style `requestBody` query parameter: its schema and whether it is required.
+    query_body: Option<(Value, bool)>,
+    /// The parameters that stay in the spec: every one but the query body.
+    kept: Vec<Value>,
+    /// The `in: query` parameters.
+    query: Vec<QueryParam>,
+    /// The names of the `in: path` parameters.
+    declared_path: Vec<String>,
+}
+
+/// A request body schema: the schema, whether it is required and whether it is sent in the
+/// query string.
+type BodySchema = (Value, bool, bool);
+
+impl OperationContext<'_> {
+    /// Rewrites `op` (parameters, request body, unstable note) and describes it.
+    fn normalize(&self, op: &mut Map<String, Value>) -> Result<Operation, NormalizeError> {
+        let params = self.sort_parameters(self.merged_parameters(op))?;
+        op.insert("parameters".into(), Value::Array(params.kept));
+        let path_params = self.check_path_params(&params.declared_path)?;
+        let body = match self.body_schema(op, params.query_body)? {
+            None => None,
+            Some(body) => Some(self.request_body(body)?),
+        };
+        let success = success_body(self.location, op)?;
+        let error_schema = op
+            .get("x-portone-error")
+            .and_then(ref_target)
+            .map(str::to_owned);
+        check_error_responses(self.location, op, error_schema.as_deref())?;
+        let authenticated = match op.get("security").or(self.default_security) {
+            Some(Value::Array(reqs)) => !reqs.is_empty(),
+            _ => false,
+        };
+        if self.unstable {
+            add_unstable_note(op);
         }
-        let name = param
-            .get("name")
-            .and_then(Value::as_str)
+        Ok(Operation {
+            id: self.id.to_owned(),
+            rust_name: rust_method_name(self.id),
+            method: self.method,
+            path: self.path.to_owned(),
+            path_params,
+            query_params: params.query,
+            body,
+            success,
+            error_schema,
+            category: op
+                .get("x-portone-category")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            authenticated,
+            unstable: self.unstable,
+            summary: op.get("summary").and_then(Value::as_str).map(str::to_owned),
+        })
+    }
+
+    /// Path-level parameters first, overridden by operation-level ones of the same name.
+    fn merged_parameters(&self, op: &Map<String, Value>) -> Vec<Value> {
+        let mut params: Vec<Value> = self.shared_params.as_array().cloned().unwrap_or_default();
+        for p in op
+            .get("parameters")
+            .and_then(Value::as_array)
+            .cloned()
             .unwrap_or_default()
-            .to_owned();
-        let place = param
-            .get("in")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        let required = param
-            .get("required")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        if let Some(content) = param.get("content") {
-            let schema = content.pointer("/application~1json/schema");
-            match (place.as_str(), name.as_str(), schema) {
-                ("query", "requestBody", Some(schema)) => {
-                    query_body = Some((schema.clone(), required));
-                    continue;
-                }
-                _ => {
+        {
+            params.retain(|q| !(q.get("name") == p.get("name") && q.get("in") == p.get("in")));
+            params.push(p);
+        }
+        params
+    }
+
+    /// Validates the parameters and sorts them by where they go.
+    fn sort_parameters(&self, params: Vec<Value>) -> Result<Parameters, NormalizeError> {
+        let location = self.location;
+        let mut sorted = Parameters::default();
+        for param in params {
+            if param.get("$ref").is_some() {
+                return fail(location, "parameter $ref is not supported");
+            }
+            let name = param
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            let place = param
+                .get("in")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            let required = param
+                .get("required")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            if let Some(content) = param.get("content") {
+                let schema = self.query_body_schema(&name, &place, content)?;
+                sorted.query_body = Some((schema, required));
+                continue;
+            }
+            let Some(schema) = param.get("schema") else {
+                return fail(
+                    location,
+                    format!("parameter {name} has neither `schema` nor `content`"),
+                );
+            };
+            let mut schema = schema.clone();
+            clean_schema(&format!("{location} parameter {name}"), &mut schema, false)?;
+            match place.as_str() {
+                "path" => sorted.declared_path.push(name.clone()),
+                "query" => sorted.query.push(QueryParam {
+                    name: name.clone(),
+                    required,
+                }),
+                "header" => {}
+                other => {
                     return fail(
                         location,
-                        format!(
-                            "parameter {name} ({place}) uses `content`; only the JSON `requestBody` query parameter may"
-                        ),
+                        format!("parameter {name} in {other:?} is not supported"),
                     );
                 }
             }
+            sorted.kept.push(param);
         }
-        let Some(schema) = param.get("schema") else {
+        Ok(sorted)
+    }
+
+    /// The schema of a `content`-style parameter, which only the JSON `requestBody` query
+    /// parameter may be.
+    fn query_body_schema(
+        &self,
+        name: &str,
+        place: &str,
+        content: &Value,
+    ) -> Result<Value, NormalizeError> {
+        let schema = content.pointer("/application~1json/schema");
+        match (place, name, schema) {
+            ("query", "requestBody", Some(schema)) => Ok(schema.clone()),
+            _ => fail(
+                self.location,
+                format!(
+                    "parameter {name} ({place}) uses `content`; only the JSON `requestBody` query parameter may"
+                ),
+            ),
+        }
+    }
+
+    /// The path template's parameters, which must be exactly the declared path parameters.
+    fn check_path_params(&self, declared: &[String]) -> Result<Vec<String>, NormalizeError> {
+        let path_params = template_params(self.path);
+        for p in &path_params {
+            if !declared.contains(p) {
+                return fail(
+                    self.location,
+                    format!("path parameter {{{p}}} is not declared"),
+                );
+            }
+        }
+        if let Some(p) = declared.iter().find(|p| !path_params.contains(p)) {
             return fail(
-                location,
-                format!("parameter {name} has neither `schema` nor `content`"),
+                self.location,
+                format!("parameter {p} is declared in path but not in the template"),
             );
-        };
-        let mut schema = schema.clone();
-        clean_schema(&format!("{location} parameter {name}"), &mut schema, false)?;
-        match place.as_str() {
-            "path" => declared_path_params.push(name.clone()),
-            "query" => query_params.push(QueryParam {
-                name: name.clone(),
-                required,
-            }),
-            "header" => {}
-            other => {
-                return fail(
-                    location,
-                    format!("parameter {name} in {other:?} is not supported"),
+        }
+        Ok(path_params)
+    }
+
+    /// The request body's schema, from the `requestBody` and the `requestBody` query parameter
+    /// (which, alone, becomes the `requestBody`).
+    fn body_schema(
+        &self,
+        op: &mut Map<String, Value>,
+        query_body: Option<(Value, bool)>,
+    ) -> Result<Option<BodySchema>, NormalizeError> {
+        let body_schema = op.get("requestBody").map(|body| {
+            let schema = body.pointer("/content/application~1json/schema").cloned();
+            let required = body
+                .get("required")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            (schema, required)
+        });
+        match (body_schema, query_body) {
+            (None, None) => Ok(None),
+            (Some((None, _)), _) => fail(self.location, "request body is not application/json"),
+            (Some((Some(schema), required)), query) => {
+                if query
+                    .as_ref()
+                    .is_some_and(|(query_schema, _)| query_schema != &schema)
+                {
+                    return fail(
+                        self.location,
+                        "`requestBody` query parameter and request body have different schemas",
+                    );
+                }
+                // A GET can never carry a body: PortOne reads it from the query string.
+                let in_query = query.is_some() || self.method == HttpMethod::Get;
+                Ok(Some((schema, required, in_query)))
+            }
+            (None, Some((schema, required))) => {
+                op.insert(
+                    "requestBody".into(),
+                    serde_json::json!({
+                        "content": {"application/json": {"schema": schema}},
+                        "required": required,
+                    }),
                 );
+                Ok(Some((schema, required, true)))
             }
         }
-        kept.push(param);
-    }
-    op.insert("parameters".into(), Value::Array(kept));
-
-    let path_params = template_params(path);
-    for p in &path_params {
-        if !declared_path_params.contains(p) {
-            return fail(location, format!("path parameter {{{p}}} is not declared"));
-        }
-    }
-    if let Some(p) = declared_path_params
-        .iter()
-        .find(|p| !path_params.contains(p))
-    {
-        return fail(
-            location,
-            format!("parameter {p} is declared in path but not in the template"),
-        );
     }
 
-    // Request body.
-    let body_schema = op.get("requestBody").map(|body| {
-        let schema = body.pointer("/content/application~1json/schema").cloned();
-        let required = body
-            .get("required")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        (schema, required)
-    });
-    let body = match (body_schema, query_body) {
-        (None, None) => None,
-        (Some((None, _)), _) => return fail(location, "request body is not application/json"),
-        (Some((Some(schema), required)), query) => {
-            if query
-                .as_ref()
-                .is_some_and(|(query_schema, _)| query_schema != &schema)
-            {
-                return fail(
-                    location,
-                    "`requestBody` query parameter and request body have different schemas",
-                );
-            }
-            // A GET can never carry a body: PortOne reads it from the query string.
-            let in_query = query.is_some() || method == HttpMethod::Get;
-            Some((schema, required, in_query))
-        }
-        (None, Some((schema, required))) => {
-            op.insert(
-                "requestBody".into(),
-                serde_json::json!({
-                    "content": {"application/json": {"schema": schema}},
-                    "required": required,
-                }),
-            );
-            Some((schema, required, true))
-        }
-    };
-    let body = match body {
-        None => None,
-        Some((schema, required, in_query)) => {
-            let Some(name) = ref_target(&schema) else {
-                return fail(location, "request body schema is not a component $ref");
-            };
-            let has_store_id = schemas[name].pointer("/properties/storeId").is_some();
-            Some(RequestBody {
-                schema: name.to_owned(),
-                required,
-                placement: if in_query {
-                    BodyPlacement::Query
-                } else {
-                    BodyPlacement::Json
-                },
-                has_store_id,
-            })
-        }
-    };
-
-    let success = success_body(location, op)?;
-    let error_schema = op
-        .get("x-portone-error")
-        .and_then(ref_target)
-        .map(str::to_owned);
-    check_error_responses(location, op, error_schema.as_deref())?;
-    let authenticated = match op.get("security").or(default_security) {
-        Some(Value::Array(reqs)) => !reqs.is_empty(),
-        _ => false,
-    };
-    if unstable {
-        let text = match op.get("description").and_then(Value::as_str) {
-            Some(d) => format!("{UNSTABLE_NOTE}\n\n{d}"),
-            None => UNSTABLE_NOTE.to_owned(),
+    /// Describes a request body, whose schema must be a component `$ref`.
+    fn request_body(&self, body: BodySchema) -> Result<RequestBody, NormalizeError> {
+        let (schema, required, in_query) = body;
+        let Some(name) = ref_target(&schema) else {
+            return fail(self.location, "request body schema is not a component $ref");
         };
-        op.insert("description".into(), Value::String(text));
+        let has_store_id = self.schemas[name].pointer("/properties/storeId").is_some();
+        Ok(RequestBody {
+            schema: name.to_owned(),
+            required,
+            placement: if in_query {
+                BodyPlacement::Query
+            } else {
+                BodyPlacement::Json
+            },
+            has_store_id,
+        })
     }
-    Ok(Operation {
-        id: id.to_owned(),
-        rust_name: rust_method_name(id),
-        method,
-        path: path.to_owned(),
-        path_params,
-        query_params,
-        body,
-        success,
-        error_schema,
-        category: op
-            .get("x-portone-category")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-        authenticated,
-        unstable,
-        summary: op.get("summary").and_then(Value::as_str).map(str::to_owned),
-    })
+}
+
+/// Puts [`UNSTABLE_NOTE`] first in an operation's description.
+fn add_unstable_note(op: &mut Map<String, Value>) {
+    let text = match op.get("description").and_then(Value::as_str) {
+        Some(d) => format!("{UNSTABLE_NOTE}\n\n{d}"),
+        None => UNSTABLE_NOTE.to_owned(),
+    };
+    op.insert("description".into(), Value::String(text));
 }
 
 /// Every non-2xx JSON response must use the operation's one error schema (`x-portone-error`):

@@ -122,145 +122,14 @@ impl Api {
             .pointer("/components/schemas")
             .and_then(Value::as_object)
             .ok_or_else(|| unsupported("components.schemas", "missing"))?;
-        let mut ops = Vec::new();
-        for model in &normalized.model.operations {
-            let method_key = model.method.as_str().to_ascii_lowercase();
-            let item = &doc["paths"][&model.path];
-            let published = &item[&method_key];
-            let label = format!("{} {}", model.method.as_str(), model.path);
-
-            // Path-level parameters, overridden by operation-level ones of the same name.
-            let mut params: Vec<&Value> = Vec::new();
-            for p in item
-                .get("parameters")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .chain(
-                    published
-                        .get("parameters")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten(),
-                )
-            {
-                params.retain(|q| !(q.get("name") == p.get("name") && q.get("in") == p.get("in")));
-                params.push(p);
-            }
-            let mut path_params = Vec::new();
-            let mut query_params = Vec::new();
-            let mut header_params = Vec::new();
-            for p in params {
-                let name = p["name"].as_str().unwrap_or_default().to_owned();
-                let Some(schema) = p.get("schema") else {
-                    // The `content` form is the `requestBody` query parameter (checked by normalize).
-                    continue;
-                };
-                let param = Param {
-                    required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
-                    name,
-                    schema: schema.clone(),
-                };
-                match p["in"].as_str() {
-                    Some("path") => path_params.push(param),
-                    Some("query") => query_params.push(param),
-                    Some("header") => header_params.push(param),
-                    other => {
-                        return Err(unsupported(
-                            &label,
-                            format!("parameter {} in {other:?}", param.name),
-                        ));
-                    }
-                }
-            }
-            // Template order for path parameters.
-            let segments: Vec<Segment> = model
-                .path
-                .trim_start_matches('/')
-                .split('/')
-                .map(
-                    |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                        Some(name) => Segment::Param(name.to_owned()),
-                        None => Segment::Literal(s.to_owned()),
-                    },
-                )
-                .collect();
-
-            let body = model.body.as_ref().map(|b| Body {
-                schema: serde_json::json!({ "$ref": reference_to(&b.schema) }),
-                required: b.required,
-                in_query: b.placement == portone_openapi::BodyPlacement::Query,
-            });
-            let success_status = published["responses"]
-                .as_object()
-                .and_then(|r| r.keys().find(|k| k.starts_with('2')))
-                .and_then(|k| k.parse::<u16>().ok())
-                .ok_or_else(|| unsupported(&label, "no numeric 2xx response"))?;
-            let success = match &model.success {
-                SuccessBody::Json(name) => Success::Json(name.clone()),
-                SuccessBody::Bytes(media) => Success::Bytes(media.clone()),
-                SuccessBody::Empty => Success::Empty,
-            };
-            let mut errors = Vec::new();
-            if let Some(union) = &model.error_schema {
-                let mapping = schemas[union]
-                    .pointer("/discriminator/mapping")
-                    .and_then(Value::as_object)
-                    .ok_or_else(|| unsupported(union, "error union without a mapping"))?;
-                for (tag, target) in mapping {
-                    let member = target.as_str().and_then(component_of).ok_or_else(|| {
-                        unsupported(union, format!("tag {tag} maps to no component"))
-                    })?;
-                    let status = error_status(&schemas[member], member, published)
-                        .ok_or_else(|| {
-                            unsupported(
-                                &label,
-                                format!(
-                                    "no status code for error {member} (no x-portone-status-code, no response naming it)"
-                                ),
-                            )
-                        })?;
-                    errors.push(ErrorCase {
-                        tag: tag.clone(),
-                        member: member.to_owned(),
-                        status,
-                    });
-                }
-            }
-            ops.push(Op {
-                id: model.id.clone(),
-                method: model.method,
-                path: model.path.clone(),
-                segments,
-                path_params,
-                query_params,
-                header_params,
-                body,
-                success_status,
-                success,
-                error_union: model.error_schema.clone(),
-                errors,
-                authenticated: model.authenticated,
-            });
-        }
-
+        let ops = normalized
+            .model
+            .operations
+            .iter()
+            .map(|model| compile_op(model, doc, schemas))
+            .collect::<Result<Vec<_>, _>>()?;
         let member_tags = standalone_member_tags(&normalized.model.unions);
-        let mut patterns = HashMap::new();
-        let mut bad_pattern = None;
-        collect_patterns(doc, &mut |pattern| {
-            if patterns.contains_key(pattern) || bad_pattern.is_some() {
-                return;
-            }
-            match regex::Regex::new(pattern) {
-                Ok(re) => {
-                    patterns.insert(pattern.to_owned(), re);
-                }
-                Err(e) => bad_pattern = Some(format!("pattern {pattern:?}: {e}")),
-            }
-        });
-        if let Some(problem) = bad_pattern {
-            return Err(unsupported("schema", problem));
-        }
+        let patterns = compile_patterns(doc)?;
         Ok(Api {
             spec: doc.clone(),
             info_version: spec.info_version().to_owned(),
@@ -342,6 +211,183 @@ impl Api {
                 Route::WrongMethod(methods)
             }
         }
+    }
+}
+
+/// The parameters of an operation, by where they travel.
+struct Params {
+    path: Vec<Param>,
+    query: Vec<Param>,
+    header: Vec<Param>,
+}
+
+/// Compiles one operation of the normalized model, reading the rest from the published spec.
+fn compile_op(
+    model: &portone_openapi::Operation,
+    doc: &Value,
+    schemas: &Map<String, Value>,
+) -> Result<Op, MockError> {
+    let method_key = model.method.as_str().to_ascii_lowercase();
+    let item = &doc["paths"][&model.path];
+    let published = &item[&method_key];
+    let label = format!("{} {}", model.method.as_str(), model.path);
+    let params = sort_params(effective_params(item, published), &label)?;
+    let body = model.body.as_ref().map(|b| Body {
+        schema: serde_json::json!({ "$ref": reference_to(&b.schema) }),
+        required: b.required,
+        in_query: b.placement == portone_openapi::BodyPlacement::Query,
+    });
+    let success_status = published["responses"]
+        .as_object()
+        .and_then(|r| r.keys().find(|k| k.starts_with('2')))
+        .and_then(|k| k.parse::<u16>().ok())
+        .ok_or_else(|| unsupported(&label, "no numeric 2xx response"))?;
+    let success = match &model.success {
+        SuccessBody::Json(name) => Success::Json(name.clone()),
+        SuccessBody::Bytes(media) => Success::Bytes(media.clone()),
+        SuccessBody::Empty => Success::Empty,
+    };
+    let errors = match &model.error_schema {
+        Some(union) => error_cases(union, schemas, published, &label)?,
+        None => Vec::new(),
+    };
+    Ok(Op {
+        id: model.id.clone(),
+        method: model.method,
+        path: model.path.clone(),
+        segments: path_segments(&model.path),
+        path_params: params.path,
+        query_params: params.query,
+        header_params: params.header,
+        body,
+        success_status,
+        success,
+        error_union: model.error_schema.clone(),
+        errors,
+        authenticated: model.authenticated,
+    })
+}
+
+/// Path-level parameters, overridden by operation-level ones of the same name.
+fn effective_params<'d>(item: &'d Value, published: &'d Value) -> Vec<&'d Value> {
+    let mut params: Vec<&Value> = Vec::new();
+    for p in item
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .chain(
+            published
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten(),
+        )
+    {
+        params.retain(|q| !(q.get("name") == p.get("name") && q.get("in") == p.get("in")));
+        params.push(p);
+    }
+    params
+}
+
+/// Sorts published parameters into path, query and header ones (in the order given).
+fn sort_params(published: Vec<&Value>, label: &str) -> Result<Params, MockError> {
+    let mut params = Params {
+        path: Vec::new(),
+        query: Vec::new(),
+        header: Vec::new(),
+    };
+    for p in published {
+        let name = p["name"].as_str().unwrap_or_default().to_owned();
+        let Some(schema) = p.get("schema") else {
+            // The `content` form is the `requestBody` query parameter (checked by normalize).
+            continue;
+        };
+        let param = Param {
+            required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
+            name,
+            schema: schema.clone(),
+        };
+        match p["in"].as_str() {
+            Some("path") => params.path.push(param),
+            Some("query") => params.query.push(param),
+            Some("header") => params.header.push(param),
+            other => {
+                return Err(unsupported(
+                    label,
+                    format!("parameter {} in {other:?}", param.name),
+                ));
+            }
+        }
+    }
+    Ok(params)
+}
+
+/// The segments of a path template, in template order.
+fn path_segments(path: &str) -> Vec<Segment> {
+    path.trim_start_matches('/')
+        .split('/')
+        .map(
+            |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(name) => Segment::Param(name.to_owned()),
+                None => Segment::Literal(s.to_owned()),
+            },
+        )
+        .collect()
+}
+
+/// The documented errors of an operation: every tag of its error union, with its status.
+fn error_cases(
+    union: &str,
+    schemas: &Map<String, Value>,
+    published: &Value,
+    label: &str,
+) -> Result<Vec<ErrorCase>, MockError> {
+    let mapping = schemas[union]
+        .pointer("/discriminator/mapping")
+        .and_then(Value::as_object)
+        .ok_or_else(|| unsupported(union, "error union without a mapping"))?;
+    let mut errors = Vec::new();
+    for (tag, target) in mapping {
+        let member = target
+            .as_str()
+            .and_then(component_of)
+            .ok_or_else(|| unsupported(union, format!("tag {tag} maps to no component")))?;
+        let status = error_status(&schemas[member], member, published).ok_or_else(|| {
+            unsupported(
+                label,
+                format!(
+                    "no status code for error {member} (no x-portone-status-code, no response naming it)"
+                ),
+            )
+        })?;
+        errors.push(ErrorCase {
+            tag: tag.clone(),
+            member: member.to_owned(),
+            status,
+        });
+    }
+    Ok(errors)
+}
+
+/// Compiles every `pattern` keyword of the document, once per pattern text.
+fn compile_patterns(doc: &Value) -> Result<HashMap<String, regex::Regex>, MockError> {
+    let mut patterns = HashMap::new();
+    let mut bad_pattern = None;
+    collect_patterns(doc, &mut |pattern| {
+        if patterns.contains_key(pattern) || bad_pattern.is_some() {
+            return;
+        }
+        match regex::Regex::new(pattern) {
+            Ok(re) => {
+                patterns.insert(pattern.to_owned(), re);
+            }
+            Err(e) => bad_pattern = Some(format!("pattern {pattern:?}: {e}")),
+        }
+    });
+    match bad_pattern {
+        Some(problem) => Err(unsupported("schema", problem)),
+        None => Ok(patterns),
     }
 }
 

@@ -392,73 +392,124 @@ fn identity_object(
         IdentityStatus::Failed => "FAILED",
     };
     let seed = seed_of(inner.config.seed, &["identityVerification", &key.0, &key.1]);
-    let schema = member(api, "IdentityVerification", tag)
-        .ok_or_else(|| format!("the spec has no IdentityVerification case {tag}"))?;
+    let (schema, mut value) = sample_member(api, call, "IdentityVerification", tag, seed)?;
+    put_identity_record(api, &schema, &mut value, key, record)?;
+    if record.status == IdentityStatus::Verified {
+        put_verification(api, &schema, &mut value, record)?;
+    }
+    put_identity_failure(api, &schema, &mut value, record)?;
+    Ok(value)
+}
+
+/// The member schema of `union` for `tag`, and a sample of it shaped by the call.
+fn sample_member(
+    api: &Api,
+    call: &Call<'_>,
+    union: &str,
+    tag: &str,
+    seed: u64,
+) -> Result<(Value, Value), String> {
+    let schema =
+        member(api, union, tag).ok_or_else(|| format!("the spec has no {union} case {tag}"))?;
     let mut value = api
-        .sample_case("IdentityVerification", tag, seed)
-        .ok_or_else(|| format!("cannot sample IdentityVerification {tag}"))?;
-    api.shape_component("IdentityVerification", &mut value, &call.echo());
-    let v = &mut value;
-    put(api, &schema, v, &["id"], json!(key.1))?;
+        .sample_case(union, tag, seed)
+        .ok_or_else(|| format!("cannot sample {union} {tag}"))?;
+    api.shape_component(union, &mut value, &call.echo());
+    Ok((schema, value))
+}
+
+/// Sets the top-level text `field` when given, else removes the sample's.
+fn put_or_remove(
+    api: &Api,
+    schema: &Value,
+    value: &mut Value,
+    field: &str,
+    given: Option<&str>,
+) -> Result<(), String> {
+    match given {
+        Some(text) => put(api, schema, value, &[field], json!(text)),
+        None => {
+            if let Some(obj) = value.as_object_mut() {
+                obj.remove(field);
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Sets what every identity verification carries: ID, timestamps, PG data, the customer asked for.
+fn put_identity_record(
+    api: &Api,
+    schema: &Value,
+    v: &mut Value,
+    key: &(String, String),
+    record: &Identity,
+) -> Result<(), String> {
+    put(api, schema, v, &["id"], json!(key.1))?;
+    put(api, schema, v, &["requestedAt"], json!(record.requested_at))?;
+    put(api, schema, v, &["updatedAt"], json!(record.updated_at))?;
     put(
         api,
-        &schema,
-        v,
-        &["requestedAt"],
-        json!(record.requested_at),
-    )?;
-    put(api, &schema, v, &["updatedAt"], json!(record.updated_at))?;
-    put(
-        api,
-        &schema,
+        schema,
         v,
         &["statusChangedAt"],
         json!(record.status_changed_at),
     )?;
-    put(api, &schema, v, &["pgTxId"], json!(record.pg_tx_id))?;
-    if let Some(custom) = &record.custom_data {
-        put(api, &schema, v, &["customData"], json!(custom))?;
-    } else if let Some(obj) = v.as_object_mut() {
-        obj.remove("customData");
-    }
-    if let Some(prop) = api
-        .resolve(&schema)
-        .pointer("/properties/requestedCustomer")
-    {
+    put(api, schema, v, &["pgTxId"], json!(record.pg_tx_id))?;
+    put_or_remove(api, schema, v, "customData", record.custom_data.as_deref())?;
+    if let Some(prop) = api.resolve(schema).pointer("/properties/requestedCustomer") {
         let customer = project(api, prop, &record.customer);
-        put(api, &schema, v, &["requestedCustomer"], customer)?;
+        put(api, schema, v, &["requestedCustomer"], customer)?;
     }
-    if record.status == IdentityStatus::Verified {
-        if let Some(at) = &record.verified_at {
-            put(api, &schema, v, &["verifiedAt"], json!(at))?;
-        }
-        for field in ["name", "phoneNumber", "id"] {
-            if let Some(text) = record.customer.get(field) {
-                put(api, &schema, v, &["verifiedCustomer", field], text.clone())?;
-            }
-        }
-        if let Some(operator) = &record.operator {
-            put(
-                api,
-                &schema,
-                v,
-                &["verifiedCustomer", "operator"],
-                operator.clone(),
-            )?;
+    Ok(())
+}
+
+/// Sets `verifiedAt` and the `verifiedCustomer` of a verified identity.
+fn put_verification(
+    api: &Api,
+    schema: &Value,
+    v: &mut Value,
+    record: &Identity,
+) -> Result<(), String> {
+    if let Some(at) = &record.verified_at {
+        put(api, schema, v, &["verifiedAt"], json!(at))?;
+    }
+    for field in ["name", "phoneNumber", "id"] {
+        if let Some(text) = record.customer.get(field) {
+            put(api, schema, v, &["verifiedCustomer", field], text.clone())?;
         }
     }
+    if let Some(operator) = &record.operator {
+        put(
+            api,
+            schema,
+            v,
+            &["verifiedCustomer", "operator"],
+            operator.clone(),
+        )?;
+    }
+    Ok(())
+}
+
+/// Sets the `failure` of a failed identity verification.
+fn put_identity_failure(
+    api: &Api,
+    schema: &Value,
+    v: &mut Value,
+    record: &Identity,
+) -> Result<(), String> {
     if let Some((code, message)) = &record.failure
         && record.status == IdentityStatus::Failed
-        && let Some(prop) = api.resolve(&schema).pointer("/properties/failure")
+        && let Some(prop) = api.resolve(schema).pointer("/properties/failure")
     {
         let failure = project(
             api,
             prop,
             &json!({"reason": message, "pgCode": code, "pgMessage": message}),
         );
-        put(api, &schema, v, &["failure"], failure)?;
+        put(api, schema, v, &["failure"], failure)?;
     }
-    Ok(value)
+    Ok(())
 }
 
 fn payment_key(call: &Call<'_>) -> (String, String) {
@@ -470,32 +521,10 @@ fn payment_key(call: &Call<'_>) -> (String, String) {
 
 fn pay(inner: &Inner, call: &Call<'_>) -> Result<Reply, String> {
     let key = payment_key(call);
-    let amount = call.body_field("amount").cloned().unwrap_or(Value::Null);
-    let total = amount.get("total").and_then(Value::as_i64).unwrap_or(0);
-    let tax_free = amount.get("taxFree").and_then(Value::as_i64).unwrap_or(0);
-    let vat = amount.get("vat").and_then(Value::as_i64);
-    if total < 0 || tax_free < 0 || vat.is_some_and(|v| v < 0) {
-        return Ok(inner.error(
-            call.op,
-            "INVALID_REQUEST",
-            "body.amount: amounts must not be negative",
-        ));
-    }
-    if tax_free.saturating_add(vat.unwrap_or(0)) > total {
-        let tag = if call.op.error("SUM_OF_PARTS_EXCEEDS_TOTAL_AMOUNT").is_some() {
-            "SUM_OF_PARTS_EXCEEDS_TOTAL_AMOUNT"
-        } else {
-            "INVALID_REQUEST"
-        };
-        return Ok(inner.error(
-            call.op,
-            tag,
-            &format!(
-                "body.amount: taxFree ({tax_free}) + vat ({}) exceeds total ({total})",
-                vat.unwrap_or(0)
-            ),
-        ));
-    }
+    let amounts = match pay_amounts(inner, call) {
+        Ok(amounts) => amounts,
+        Err(reply) => return Ok(reply),
+    };
     let (pg_tx_id, paid_at) = {
         let mut state = inner.state();
         if state.payments.contains_key(&key) {
@@ -507,35 +536,7 @@ fn pay(inner: &Inner, call: &Call<'_>) -> Result<Reply, String> {
         }
         let now = state.now();
         let serial = state.next_serial();
-        let record = Payment {
-            status: PaymentStatus::Paid,
-            transaction_id: format!("mock-tx-{serial}"),
-            order_name: call
-                .body_field("orderName")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned(),
-            currency: call.body_field("currency").cloned().unwrap_or(json!("KRW")),
-            total,
-            tax_free,
-            vat,
-            cancelled: 0,
-            cancelled_tax_free: 0,
-            billing_key: call
-                .body_field("billingKey")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-            custom_data: call
-                .body_field("customData")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-            pg_tx_id: format!("mock-pg-tx-{serial}"),
-            requested_at: now.clone(),
-            paid_at: now.clone(),
-            updated_at: now,
-            cancelled_at: None,
-            cancellations: Vec::new(),
-        };
+        let record = paid_record(call, &amounts, serial, now);
         let out = (record.pg_tx_id.clone(), record.paid_at.clone());
         state.payments.insert(key, record);
         out
@@ -556,6 +557,82 @@ fn pay(inner: &Inner, call: &Call<'_>) -> Result<Reply, String> {
         json!(paid_at),
     )?;
     ok(call, body)
+}
+
+/// The `amount` of a payment request.
+struct PayAmounts {
+    total: i64,
+    tax_free: i64,
+    vat: Option<i64>,
+}
+
+/// The body's `amount`, or the documented error if a part is negative or the parts exceed
+/// the total.
+fn pay_amounts(inner: &Inner, call: &Call<'_>) -> Result<PayAmounts, Reply> {
+    let amount = call.body_field("amount").cloned().unwrap_or(Value::Null);
+    let total = amount.get("total").and_then(Value::as_i64).unwrap_or(0);
+    let tax_free = amount.get("taxFree").and_then(Value::as_i64).unwrap_or(0);
+    let vat = amount.get("vat").and_then(Value::as_i64);
+    if total < 0 || tax_free < 0 || vat.is_some_and(|v| v < 0) {
+        return Err(inner.error(
+            call.op,
+            "INVALID_REQUEST",
+            "body.amount: amounts must not be negative",
+        ));
+    }
+    if tax_free.saturating_add(vat.unwrap_or(0)) > total {
+        let tag = if call.op.error("SUM_OF_PARTS_EXCEEDS_TOTAL_AMOUNT").is_some() {
+            "SUM_OF_PARTS_EXCEEDS_TOTAL_AMOUNT"
+        } else {
+            "INVALID_REQUEST"
+        };
+        return Err(inner.error(
+            call.op,
+            tag,
+            &format!(
+                "body.amount: taxFree ({tax_free}) + vat ({}) exceeds total ({total})",
+                vat.unwrap_or(0)
+            ),
+        ));
+    }
+    Ok(PayAmounts {
+        total,
+        tax_free,
+        vat,
+    })
+}
+
+/// The record of a payment the request just paid, at `now`.
+fn paid_record(call: &Call<'_>, amounts: &PayAmounts, serial: u64, now: String) -> Payment {
+    Payment {
+        status: PaymentStatus::Paid,
+        transaction_id: format!("mock-tx-{serial}"),
+        order_name: call
+            .body_field("orderName")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        currency: call.body_field("currency").cloned().unwrap_or(json!("KRW")),
+        total: amounts.total,
+        tax_free: amounts.tax_free,
+        vat: amounts.vat,
+        cancelled: 0,
+        cancelled_tax_free: 0,
+        billing_key: call
+            .body_field("billingKey")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        custom_data: call
+            .body_field("customData")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        pg_tx_id: format!("mock-pg-tx-{serial}"),
+        requested_at: now.clone(),
+        paid_at: now.clone(),
+        updated_at: now,
+        cancelled_at: None,
+        cancellations: Vec::new(),
+    }
 }
 
 fn get_payment(inner: &Inner, call: &Call<'_>) -> Result<Reply, String> {
@@ -614,57 +691,69 @@ fn payment_object(
         PaymentStatus::Cancelled => "CANCELLED",
     };
     let seed = seed_of(inner.config.seed, &["payment", &key.0, &key.1]);
-    let schema =
-        member(api, "Payment", tag).ok_or_else(|| format!("the spec has no Payment case {tag}"))?;
-    let mut value = api
-        .sample_case("Payment", tag, seed)
-        .ok_or_else(|| format!("cannot sample Payment {tag}"))?;
-    api.shape_component("Payment", &mut value, &call.echo());
-    let v = &mut value;
-    put(api, &schema, v, &["id"], json!(key.1))?;
-    put(api, &schema, v, &["storeId"], json!(key.0))?;
+    let (schema, mut value) = sample_member(api, call, "Payment", tag, seed)?;
+    put_payment_record(api, &schema, &mut value, key, record)?;
+    put_payment_amounts(api, &schema, &mut value, record)?;
+    let cancellations = record
+        .cancellations
+        .iter()
+        .map(|c| cancellation_object(inner, key, c))
+        .collect::<Result<Vec<_>, _>>()?;
     put(
         api,
         &schema,
+        &mut value,
+        &["cancellations"],
+        Value::Array(cancellations),
+    )?;
+    Ok(value)
+}
+
+/// Sets a payment's IDs, order, timestamps and PG data from its record.
+fn put_payment_record(
+    api: &Api,
+    schema: &Value,
+    v: &mut Value,
+    key: &(String, String),
+    record: &Payment,
+) -> Result<(), String> {
+    put(api, schema, v, &["id"], json!(key.1))?;
+    put(api, schema, v, &["storeId"], json!(key.0))?;
+    put(
+        api,
+        schema,
         v,
         &["transactionId"],
         json!(record.transaction_id),
     )?;
-    put(api, &schema, v, &["orderName"], json!(record.order_name))?;
-    put(api, &schema, v, &["currency"], record.currency.clone())?;
+    put(api, schema, v, &["orderName"], json!(record.order_name))?;
+    put(api, schema, v, &["currency"], record.currency.clone())?;
+    put(api, schema, v, &["requestedAt"], json!(record.requested_at))?;
+    put(api, schema, v, &["updatedAt"], json!(record.updated_at))?;
     put(
         api,
-        &schema,
-        v,
-        &["requestedAt"],
-        json!(record.requested_at),
-    )?;
-    put(api, &schema, v, &["updatedAt"], json!(record.updated_at))?;
-    put(
-        api,
-        &schema,
+        schema,
         v,
         &["statusChangedAt"],
         json!(record.updated_at),
     )?;
-    put(api, &schema, v, &["paidAt"], json!(record.paid_at))?;
-    put(api, &schema, v, &["pgTxId"], json!(record.pg_tx_id))?;
-    for (field, given) in [
-        ("billingKey", &record.billing_key),
-        ("customData", &record.custom_data),
-    ] {
-        match given {
-            Some(text) => put(api, &schema, v, &[field], json!(text))?,
-            None => {
-                if let Some(obj) = v.as_object_mut() {
-                    obj.remove(field);
-                }
-            }
-        }
-    }
+    put(api, schema, v, &["paidAt"], json!(record.paid_at))?;
+    put(api, schema, v, &["pgTxId"], json!(record.pg_tx_id))?;
+    put_or_remove(api, schema, v, "billingKey", record.billing_key.as_deref())?;
+    put_or_remove(api, schema, v, "customData", record.custom_data.as_deref())?;
     if let Some(at) = &record.cancelled_at {
-        put(api, &schema, v, &["cancelledAt"], json!(at))?;
+        put(api, schema, v, &["cancelledAt"], json!(at))?;
     }
+    Ok(())
+}
+
+/// Sets a payment's `amount` from its record.
+fn put_payment_amounts(
+    api: &Api,
+    schema: &Value,
+    v: &mut Value,
+    record: &Payment,
+) -> Result<(), String> {
     let amounts = [
         ("total", Some(record.total)),
         ("taxFree", Some(record.tax_free)),
@@ -676,7 +765,7 @@ fn payment_object(
     ];
     for (field, amount) in amounts {
         match amount {
-            Some(n) => put(api, &schema, v, &["amount", field], json!(n))?,
+            Some(n) => put(api, schema, v, &["amount", field], json!(n))?,
             None => {
                 if let Some(obj) = v.get_mut("amount").and_then(Value::as_object_mut) {
                     obj.remove(field);
@@ -688,34 +777,12 @@ fn payment_object(
         // `supply` is derived by the PG; the sample's would not add up.
         obj.remove("supply");
     }
-    let cancellations = record
-        .cancellations
-        .iter()
-        .map(|c| cancellation_object(inner, key, c))
-        .collect::<Result<Vec<_>, _>>()?;
-    put(
-        api,
-        &schema,
-        v,
-        &["cancellations"],
-        Value::Array(cancellations),
-    )?;
-    Ok(value)
+    Ok(())
 }
 
 fn cancel_payment(inner: &Inner, call: &Call<'_>) -> Result<Reply, String> {
     let key = payment_key(call);
-    let requested = call.body_field("amount").and_then(Value::as_i64);
-    let tax_free = call.body_field("taxFreeAmount").and_then(Value::as_i64);
-    let vat = call.body_field("vatAmount").and_then(Value::as_i64);
-    let consistency = call
-        .body_field("currentCancellableAmount")
-        .and_then(Value::as_i64);
-    let reason = call
-        .body_field("reason")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
+    let request = CancelRequest::of(call);
     let cancellation = {
         let mut state = inner.state();
         let now = state.now();
@@ -730,71 +797,131 @@ fn cancel_payment(inner: &Inner, call: &Call<'_>) -> Result<Reply, String> {
                 &format!("payment {:?} is already cancelled", key.1),
             ));
         }
-        let cancellable = record.total - record.cancelled;
-        if let Some(expected) = consistency
-            && expected != cancellable
-        {
-            return Ok(inner.error(
-                call.op,
-                "CANCELLABLE_AMOUNT_CONSISTENCY_BROKEN",
-                &format!(
-                    "body.currentCancellableAmount: {expected} given, but {cancellable} is cancellable"
-                ),
-            ));
-        }
-        let amount = requested.unwrap_or(cancellable);
-        if amount <= 0 {
-            return Ok(inner.error(
-                call.op,
-                "INVALID_REQUEST",
-                &format!("body.amount: {amount} is not a positive amount"),
-            ));
-        }
-        if amount > cancellable {
-            return Ok(inner.error(
-                call.op,
-                "CANCEL_AMOUNT_EXCEEDS_CANCELLABLE_AMOUNT",
-                &format!("body.amount: {amount} exceeds the cancellable {cancellable}"),
-            ));
-        }
-        let tax_free_cancellable = record.tax_free - record.cancelled_tax_free;
-        let tax_free = tax_free.unwrap_or(if amount == cancellable {
-            tax_free_cancellable
-        } else {
-            0
-        });
-        if tax_free > tax_free_cancellable || tax_free < 0 {
-            return Ok(inner.error(
-                call.op,
-                "CANCEL_TAX_FREE_AMOUNT_EXCEEDS_CANCELLABLE_TAX_FREE_AMOUNT",
-                &format!(
-                    "body.taxFreeAmount: {tax_free} exceeds the cancellable tax-free {tax_free_cancellable}"
-                ),
-            ));
-        }
-        let vat = vat.unwrap_or((amount - tax_free) / 11);
+        let amounts = match cancel_amounts(inner, call, record, &request) {
+            Ok(amounts) => amounts,
+            Err(reply) => return Ok(reply),
+        };
         let cancellation = Cancellation {
             id: format!("mock-cancellation-{serial}"),
-            total: amount,
-            tax_free,
-            vat,
-            reason,
-            at: now.clone(),
+            total: amounts.amount,
+            tax_free: amounts.tax_free,
+            vat: amounts.vat,
+            reason: request.reason,
+            at: now,
         };
-        record.cancelled += amount;
-        record.cancelled_tax_free += tax_free;
-        record.status = if record.cancelled == record.total {
-            PaymentStatus::Cancelled
-        } else {
-            PaymentStatus::PartialCancelled
-        };
-        record.updated_at = now.clone();
-        record.cancelled_at = Some(now);
-        record.cancellations.push(cancellation.clone());
+        record_cancellation(record, &cancellation);
         cancellation
     };
     let object = cancellation_object(inner, &key, &cancellation)?;
     let (schema, mut body) = success(inner, call)?;
     put(&inner.api, &schema, &mut body, &["cancellation"], object)?;
     ok(call, body)
+}
+
+/// What a cancellation request asks for.
+struct CancelRequest {
+    amount: Option<i64>,
+    tax_free: Option<i64>,
+    vat: Option<i64>,
+    /// `currentCancellableAmount`: what the caller believes is still cancellable.
+    consistency: Option<i64>,
+    reason: String,
+}
+
+impl CancelRequest {
+    /// Reads the request body of `cancelPayment`.
+    fn of(call: &Call<'_>) -> CancelRequest {
+        CancelRequest {
+            amount: call.body_field("amount").and_then(Value::as_i64),
+            tax_free: call.body_field("taxFreeAmount").and_then(Value::as_i64),
+            vat: call.body_field("vatAmount").and_then(Value::as_i64),
+            consistency: call
+                .body_field("currentCancellableAmount")
+                .and_then(Value::as_i64),
+            reason: call
+                .body_field("reason")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+        }
+    }
+}
+
+/// The amounts one cancellation takes off a payment.
+struct CancelAmounts {
+    amount: i64,
+    tax_free: i64,
+    vat: i64,
+}
+
+/// The amounts to cancel (the rest of the payment unless the request says), or the documented
+/// error when they do not fit what is still cancellable.
+fn cancel_amounts(
+    inner: &Inner,
+    call: &Call<'_>,
+    record: &Payment,
+    request: &CancelRequest,
+) -> Result<CancelAmounts, Reply> {
+    let cancellable = record.total - record.cancelled;
+    if let Some(expected) = request.consistency
+        && expected != cancellable
+    {
+        return Err(inner.error(
+            call.op,
+            "CANCELLABLE_AMOUNT_CONSISTENCY_BROKEN",
+            &format!(
+                "body.currentCancellableAmount: {expected} given, but {cancellable} is cancellable"
+            ),
+        ));
+    }
+    let amount = request.amount.unwrap_or(cancellable);
+    if amount <= 0 {
+        return Err(inner.error(
+            call.op,
+            "INVALID_REQUEST",
+            &format!("body.amount: {amount} is not a positive amount"),
+        ));
+    }
+    if amount > cancellable {
+        return Err(inner.error(
+            call.op,
+            "CANCEL_AMOUNT_EXCEEDS_CANCELLABLE_AMOUNT",
+            &format!("body.amount: {amount} exceeds the cancellable {cancellable}"),
+        ));
+    }
+    let tax_free_cancellable = record.tax_free - record.cancelled_tax_free;
+    let tax_free = request.tax_free.unwrap_or(if amount == cancellable {
+        tax_free_cancellable
+    } else {
+        0
+    });
+    if tax_free > tax_free_cancellable || tax_free < 0 {
+        return Err(inner.error(
+            call.op,
+            "CANCEL_TAX_FREE_AMOUNT_EXCEEDS_CANCELLABLE_TAX_FREE_AMOUNT",
+            &format!(
+                "body.taxFreeAmount: {tax_free} exceeds the cancellable tax-free {tax_free_cancellable}"
+            ),
+        ));
+    }
+    let vat = request.vat.unwrap_or((amount - tax_free) / 11);
+    Ok(CancelAmounts {
+        amount,
+        tax_free,
+        vat,
+    })
+}
+
+/// Records a cancellation on the payment it cancels (at the cancellation's time).
+fn record_cancellation(record: &mut Payment, cancellation: &Cancellation) {
+    record.cancelled += cancellation.total;
+    record.cancelled_tax_free += cancellation.tax_free;
+    record.status = if record.cancelled == record.total {
+        PaymentStatus::Cancelled
+    } else {
+        PaymentStatus::PartialCancelled
+    };
+    record.updated_at = cancellation.at.clone();
+    record.cancelled_at = Some(cancellation.at.clone());
+    record.cancellations.push(cancellation.clone());
 }

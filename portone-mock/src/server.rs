@@ -8,7 +8,7 @@ use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
 use crate::ERROR_HEADER;
-use crate::api::{Op, Route};
+use crate::api::{Body as BodySpec, Op, Param, Route};
 use crate::context::{Call, Inner, Reply, ReplyBody};
 use crate::respond::plain_error;
 use crate::validate::{MAX_VIOLATIONS, Violation, describe, list_values};
@@ -211,10 +211,30 @@ impl Inner {
         headers: &HeaderMap,
         body: &Bytes,
     ) -> Result<Call<'a>, Vec<Violation>> {
-        let validator = self.validator();
         let mut violations = Vec::new();
+        let path = self.parse_path_params(op, raw_params, &mut violations);
+        let query = self.parse_query(op, raw_query, &mut violations);
+        self.check_header_params(op, headers, &mut violations);
+        let json_body = self.parse_body(op, query.body.as_deref(), headers, body, &mut violations);
+        if !violations.is_empty() {
+            return Err(violations);
+        }
+        let store_id = self.store_id(&query.params, json_body.as_ref());
+        Ok(Call {
+            op,
+            path,
+            body: json_body,
+            store_id,
+        })
+    }
 
-        // Path parameters.
+    /// Percent-decodes the path parameters and checks them against their schemas.
+    fn parse_path_params(
+        &self,
+        op: &Op,
+        raw_params: Vec<(String, String)>,
+        violations: &mut Vec<Violation>,
+    ) -> Vec<(String, String)> {
         let mut path = Vec::new();
         for (name, raw) in raw_params {
             let location = format!("path.{name}");
@@ -232,24 +252,25 @@ impl Inner {
                 ));
             }
             if let Some(param) = op.path_params.iter().find(|p| p.name == name) {
-                let value = self.typed(&param.schema, &decoded, &location, &mut violations);
-                if let Some(value) = value {
-                    violations.extend(validator.check(&param.schema, &value, &location));
-                }
+                self.check_param_text(&param.schema, &decoded, &location, violations);
             }
             path.push((name, decoded));
         }
+        path
+    }
 
-        // Query parameters.
-        let pairs: Vec<(String, String)> = raw_query
-            .map(|q| {
-                form_urlencoded::parse(q.as_bytes())
-                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let mut query: Vec<(String, String)> = Vec::new();
-        let mut query_body: Option<String> = None;
+    /// Decodes the query string and checks every parameter in it against the operation.
+    fn parse_query(
+        &self,
+        op: &Op,
+        raw_query: Option<&str>,
+        violations: &mut Vec<Violation>,
+    ) -> Query {
+        let pairs = query_pairs(raw_query);
+        let mut query = Query {
+            params: Vec::new(),
+            body: None,
+        };
         let mut seen: Vec<&str> = Vec::new();
         for (name, first) in &pairs {
             if seen.contains(&name.as_str()) {
@@ -266,68 +287,51 @@ impl Inner {
                 if values.len() > 1 {
                     violations.push(Violation::new(location, "given more than once"));
                 }
-                query_body = Some(first.clone());
+                query.body = Some(first.clone());
                 continue;
             }
             let Some(param) = op.query_params.iter().find(|p| &p.name == name) else {
-                let documented: Vec<&str> = op
-                    .query_params
-                    .iter()
-                    .map(|p| p.name.as_str())
-                    .chain(
-                        op.body
-                            .as_ref()
-                            .filter(|b| b.in_query)
-                            .map(|_| "requestBody"),
-                    )
-                    .collect();
-                let hint = if name == "requestBody" {
-                    format!(" ({} takes no body in the query string)", op.label())
-                } else {
-                    String::new()
-                };
-                violations.push(Violation::new(
-                    location,
-                    format!(
-                        "unknown query parameter{hint}; documented: {}",
-                        if documented.is_empty() {
-                            "none".to_owned()
-                        } else {
-                            list_values(documented)
-                        }
-                    ),
-                ));
+                violations.push(unknown_query_param(op, name, location));
                 continue;
             };
-            let resolved = self.api.resolve(&param.schema);
-            if resolved.get("type").and_then(Value::as_str) == Some("array") {
-                let item_schema = resolved.get("items").cloned().unwrap_or(Value::Null);
-                let items: Vec<Value> = values
-                    .iter()
-                    .filter_map(|v| self.typed(&item_schema, v, &location, &mut violations))
-                    .collect();
-                violations.extend(validator.check(&param.schema, &Value::Array(items), &location));
-            } else if values.len() > 1 {
-                violations.push(Violation::new(
-                    location,
-                    format!("given {} times, expected once", values.len()),
-                ));
-            } else if let Some(value) = self.typed(&param.schema, first, &location, &mut violations)
-            {
-                violations.extend(validator.check(&param.schema, &value, &location));
-            }
-            query.push((name.clone(), first.clone()));
+            self.check_query_param(param, &values, &location, violations);
+            query.params.push((name.clone(), first.clone()));
         }
-        for param in &op.query_params {
-            if param.required && !pairs.iter().any(|(n, _)| n == &param.name) {
-                violations.push(Violation::new(
-                    format!("query.{}", param.name),
-                    "required query parameter is missing",
-                ));
-            }
-        }
+        missing_query_params(op, &pairs, violations);
+        query
+    }
 
-        // Header parameters.
+    /// Checks the values of one documented query parameter (several only for arrays).
+    fn check_query_param(
+        &self,
+        param: &Param,
+        values: &[&str],
+        location: &str,
+        violations: &mut Vec<Violation>,
+    ) {
+        let resolved = self.api.resolve(&param.schema);
+        if resolved.get("type").and_then(Value::as_str) == Some("array") {
+            let item_schema = resolved.get("items").cloned().unwrap_or(Value::Null);
+            let items: Vec<Value> = values
+                .iter()
+                .filter_map(|v| self.typed(&item_schema, v, location, violations))
+                .collect();
+            let violated = self
+                .validator()
+                .check(&param.schema, &Value::Array(items), location);
+            violations.extend(violated);
+        } else if values.len() > 1 {
+            violations.push(Violation::new(
+                location,
+                format!("given {} times, expected once", values.len()),
+            ));
+        } else if let Some(first) = values.first() {
+            self.check_param_text(&param.schema, first, location, violations);
+        }
+    }
+
+    /// Checks the documented header parameters.
+    fn check_header_params(&self, op: &Op, headers: &HeaderMap, violations: &mut Vec<Violation>) {
         for param in &op.header_params {
             let location = format!("headers.{}", param.name.to_ascii_lowercase());
             match headers.get(param.name.as_str()).map(|v| v.to_str()) {
@@ -336,17 +340,33 @@ impl Inner {
                 }
                 None => {}
                 Some(Err(_)) => violations.push(Violation::new(location, "not visible ASCII")),
-                Some(Ok(text)) => {
-                    if let Some(value) = self.typed(&param.schema, text, &location, &mut violations)
-                    {
-                        violations.extend(validator.check(&param.schema, &value, &location));
-                    }
-                }
+                Some(Ok(text)) => self.check_param_text(&param.schema, text, &location, violations),
             }
         }
+    }
 
-        // The body.
-        let mut json_body = None;
+    /// Checks a parameter's text against its schema: first its type, then the schema itself.
+    fn check_param_text(
+        &self,
+        schema: &Value,
+        text: &str,
+        location: &str,
+        violations: &mut Vec<Violation>,
+    ) {
+        if let Some(value) = self.typed(schema, text, location, violations) {
+            violations.extend(self.validator().check(schema, &value, location));
+        }
+    }
+
+    /// Decodes and checks the request body, wherever the operation takes it from.
+    fn parse_body(
+        &self,
+        op: &Op,
+        query_body: Option<&str>,
+        headers: &HeaderMap,
+        body: &Bytes,
+        violations: &mut Vec<Violation>,
+    ) -> Option<Value> {
         match &op.body {
             Some(spec_body) if spec_body.in_query => {
                 if !body.is_empty() {
@@ -359,59 +379,9 @@ impl Inner {
                         ),
                     ));
                 }
-                match &query_body {
-                    Some(text) => match serde_json::from_str::<Value>(text) {
-                        Ok(value) => {
-                            violations.extend(validator.check(&spec_body.schema, &value, "body"));
-                            json_body = Some(value);
-                        }
-                        Err(e) => violations.push(Violation::new(
-                            "query.requestBody",
-                            format!("not valid JSON after percent-decoding: {e}"),
-                        )),
-                    },
-                    None if spec_body.required => violations.push(Violation::new(
-                        "query.requestBody",
-                        "required: the JSON body goes in this query parameter",
-                    )),
-                    None => {}
-                }
+                self.parse_query_body(spec_body, query_body, violations)
             }
-            Some(spec_body) => {
-                if body.is_empty() {
-                    if spec_body.required {
-                        violations.push(Violation::new("body", "required JSON body is missing"));
-                    }
-                } else {
-                    let content_type = headers
-                        .get(header::CONTENT_TYPE)
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or_default();
-                    let media = content_type.split(';').next().unwrap_or_default().trim();
-                    if !media.eq_ignore_ascii_case("application/json") {
-                        violations.push(Violation::new(
-                            "headers.content-type",
-                            format!(
-                                "expected application/json for a JSON body, got {}",
-                                if content_type.is_empty() {
-                                    "none".to_owned()
-                                } else {
-                                    format!("{content_type:?}")
-                                }
-                            ),
-                        ));
-                    }
-                    match serde_json::from_slice::<Value>(body) {
-                        Ok(value) => {
-                            violations.extend(validator.check(&spec_body.schema, &value, "body"));
-                            json_body = Some(value);
-                        }
-                        Err(e) => {
-                            violations.push(Violation::new("body", format!("not valid JSON: {e}")))
-                        }
-                    }
-                }
-            }
+            Some(spec_body) => self.parse_http_body(spec_body, headers, body, violations),
             None => {
                 if !body.is_empty() {
                     violations.push(Violation::new(
@@ -423,29 +393,82 @@ impl Inner {
                         ),
                     ));
                 }
+                None
             }
         }
+    }
 
-        if !violations.is_empty() {
-            return Err(violations);
+    /// Decodes and checks a body sent as JSON text in the `requestBody` query parameter.
+    fn parse_query_body(
+        &self,
+        spec_body: &BodySpec,
+        text: Option<&str>,
+        violations: &mut Vec<Violation>,
+    ) -> Option<Value> {
+        match text {
+            Some(text) => match serde_json::from_str::<Value>(text) {
+                Ok(value) => {
+                    violations.extend(self.validator().check(&spec_body.schema, &value, "body"));
+                    Some(value)
+                }
+                Err(e) => {
+                    violations.push(Violation::new(
+                        "query.requestBody",
+                        format!("not valid JSON after percent-decoding: {e}"),
+                    ));
+                    None
+                }
+            },
+            None if spec_body.required => {
+                violations.push(Violation::new(
+                    "query.requestBody",
+                    "required: the JSON body goes in this query parameter",
+                ));
+                None
+            }
+            None => None,
         }
-        let explicit_store_id = query
+    }
+
+    /// Decodes and checks a JSON body sent in the HTTP body.
+    fn parse_http_body(
+        &self,
+        spec_body: &BodySpec,
+        headers: &HeaderMap,
+        body: &Bytes,
+        violations: &mut Vec<Violation>,
+    ) -> Option<Value> {
+        if body.is_empty() {
+            if spec_body.required {
+                violations.push(Violation::new("body", "required JSON body is missing"));
+            }
+            return None;
+        }
+        check_json_content_type(headers, violations);
+        match serde_json::from_slice::<Value>(body) {
+            Ok(value) => {
+                violations.extend(self.validator().check(&spec_body.schema, &value, "body"));
+                Some(value)
+            }
+            Err(e) => {
+                violations.push(Violation::new("body", format!("not valid JSON: {e}")));
+                None
+            }
+        }
+    }
+
+    /// The store a request names (`storeId` in the query, else in the body), else the default.
+    fn store_id(&self, query: &[(String, String)], body: Option<&Value>) -> String {
+        query
             .iter()
             .find(|(n, _)| n == "storeId")
             .map(|(_, v)| v.clone())
             .or_else(|| {
-                json_body
-                    .as_ref()
-                    .and_then(|b| b.get("storeId"))
+                body.and_then(|b| b.get("storeId"))
                     .and_then(Value::as_str)
                     .map(str::to_owned)
-            });
-        Ok(Call {
-            op,
-            path,
-            body: json_body,
-            store_id: explicit_store_id.unwrap_or_else(|| self.config.default_store_id.clone()),
-        })
+            })
+            .unwrap_or_else(|| self.config.default_store_id.clone())
     }
 
     /// Turns a parameter's text into the JSON value its schema describes.
@@ -511,5 +534,88 @@ impl Inner {
             return reply;
         }
         self.sampled(call)
+    }
+}
+
+/// The query string once checked: the documented parameters given (first values), and the
+/// JSON text of a body that travels in the `requestBody` query parameter.
+struct Query {
+    params: Vec<(String, String)>,
+    body: Option<String>,
+}
+
+/// The percent-decoded name-value pairs of a query string, in order.
+fn query_pairs(raw_query: Option<&str>) -> Vec<(String, String)> {
+    raw_query
+        .map(|q| {
+            form_urlencoded::parse(q.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The violation for a query parameter the operation does not document.
+fn unknown_query_param(op: &Op, name: &str, location: String) -> Violation {
+    let documented: Vec<&str> = op
+        .query_params
+        .iter()
+        .map(|p| p.name.as_str())
+        .chain(
+            op.body
+                .as_ref()
+                .filter(|b| b.in_query)
+                .map(|_| "requestBody"),
+        )
+        .collect();
+    let hint = if name == "requestBody" {
+        format!(" ({} takes no body in the query string)", op.label())
+    } else {
+        String::new()
+    };
+    Violation::new(
+        location,
+        format!(
+            "unknown query parameter{hint}; documented: {}",
+            if documented.is_empty() {
+                "none".to_owned()
+            } else {
+                list_values(documented)
+            }
+        ),
+    )
+}
+
+/// Reports the required query parameters the request does not give.
+fn missing_query_params(op: &Op, pairs: &[(String, String)], violations: &mut Vec<Violation>) {
+    for param in &op.query_params {
+        if param.required && !pairs.iter().any(|(n, _)| n == &param.name) {
+            violations.push(Violation::new(
+                format!("query.{}", param.name),
+                "required query parameter is missing",
+            ));
+        }
+    }
+}
+
+/// Reports a `Content-Type` other than `application/json` for a JSON body.
+fn check_json_content_type(headers: &HeaderMap, violations: &mut Vec<Violation>) {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let media = content_type.split(';').next().unwrap_or_default().trim();
+    if !media.eq_ignore_ascii_case("application/json") {
+        violations.push(Violation::new(
+            "headers.content-type",
+            format!(
+                "expected application/json for a JSON body, got {}",
+                if content_type.is_empty() {
+                    "none".to_owned()
+                } else {
+                    format!("{content_type:?}")
+                }
+            ),
+        ));
     }
 }

@@ -178,12 +178,7 @@ impl<'a> Validator<'a> {
         };
         let name = resolved_name.or(name);
         if value.is_null() {
-            if schema.get("nullable").and_then(Value::as_bool) != Some(true) {
-                out.push(Violation::new(
-                    path.clone(),
-                    "null is not allowed here (omit the property instead)",
-                ));
-            }
+            self.null(schema, path, out);
             return;
         }
         if let Some(members) = schema.get("oneOf").and_then(Value::as_array) {
@@ -195,24 +190,11 @@ impl<'a> Validator<'a> {
         match ty {
             Some("string") => self.string(schema, value, path, out),
             Some("integer") => self.integer(schema, value, path, out),
-            Some("number") => match value.as_f64() {
-                Some(n) => self.range(schema, n, path, out),
-                None => out.push(Violation::new(
-                    path.clone(),
-                    format!("expected a number, got {}", describe(value)),
-                )),
-            },
-            Some("boolean") if !value.is_boolean() => out.push(Violation::new(
-                path.clone(),
-                format!("expected a boolean, got {}", describe(value)),
-            )),
-            Some("boolean") => {}
+            Some("number") => self.number(schema, value, path, out),
+            Some("boolean") => self.boolean(value, path, out),
             Some("array") => self.array(schema, value, path, out),
             Some("object") => self.object(schema, value, path, skip_property, name, out),
-            None if schema.get("properties").is_some()
-                || schema.get("additionalProperties").is_some()
-                || schema.get("required").is_some() =>
-            {
+            None if declares_properties(schema) => {
                 self.object(schema, value, path, skip_property, name, out)
             }
             None => {}
@@ -221,16 +203,32 @@ impl<'a> Validator<'a> {
                 format!("the spec uses an unknown type {other:?}"),
             )),
         }
+        if out.len() == before {
+            self.enumeration(schema, value, path, out);
+        }
+    }
+
+    /// Reports a null where the schema does not allow one.
+    fn null(&self, schema: &Value, path: &str, out: &mut Vec<Violation>) {
+        if schema.get("nullable").and_then(Value::as_bool) != Some(true) {
+            out.push(Violation::new(
+                path,
+                "null is not allowed here (omit the property instead)",
+            ));
+        }
+    }
+
+    /// Reports a value that is not one of the schema's `enum` values (if it has them).
+    fn enumeration(&self, schema: &Value, value: &Value, path: &str, out: &mut Vec<Violation>) {
         if let Some(values) = schema.get("enum").and_then(Value::as_array)
             && !values.contains(value)
-            && out.len() == before
         {
             let texts: Vec<String> = values
                 .iter()
                 .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
                 .collect();
             out.push(Violation::new(
-                path.clone(),
+                path,
                 format!(
                     "{} is not one of {}",
                     describe(value),
@@ -240,6 +238,7 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// Checks a `oneOf`: by its discriminator if it has one, else by trying every member.
     fn one_of(
         &self,
         schema: &'a Value,
@@ -250,109 +249,127 @@ impl<'a> Validator<'a> {
         out: &mut Vec<Violation>,
     ) {
         let what = name.map_or_else(|| "the union".to_owned(), |n| n.to_owned());
-        if let Some(property) = schema
+        match schema
             .pointer("/discriminator/propertyName")
             .and_then(Value::as_str)
         {
-            let Some(obj) = value.as_object() else {
-                out.push(Violation::new(
-                    path.clone(),
-                    format!("expected an object ({what}), got {}", describe(value)),
-                ));
-                return;
-            };
-            // Tag -> member schema: the mapping, else the member component names.
-            let mut cases: Vec<(&str, &'a Value)> = Vec::new();
-            match schema
-                .pointer("/discriminator/mapping")
-                .and_then(Value::as_object)
-            {
-                Some(mapping) => {
-                    for (tag, target) in mapping {
-                        cases.push((tag.as_str(), target));
-                    }
-                }
-                None => {
-                    for member in members {
-                        if let Some(n) = portone_openapi::refs::ref_name(member) {
-                            cases.push((n, member));
-                        }
+            Some(property) => {
+                let union = TaggedUnion {
+                    property,
+                    cases: discriminator_cases(schema, members),
+                    what,
+                };
+                self.tagged(&union, value, path, out);
+            }
+            None => self.untagged(members, value, path, &what, out),
+        }
+    }
+
+    /// Checks a discriminated union: its tag picks the one member `value` must match.
+    fn tagged(
+        &self,
+        union: &TaggedUnion<'a>,
+        value: &Value,
+        path: &mut String,
+        out: &mut Vec<Violation>,
+    ) {
+        let Some(obj) = value.as_object() else {
+            out.push(Violation::new(
+                path.clone(),
+                format!(
+                    "expected an object ({}), got {}",
+                    union.what,
+                    describe(value)
+                ),
+            ));
+            return;
+        };
+        let len = path.len();
+        push_key(path, union.property);
+        let case = union.case_for(obj.get(union.property), path, out);
+        path.truncate(len);
+        let Some((tag, target)) = case else {
+            return;
+        };
+        let Some(member_schema) = self.member_schema(tag, target, path, out) else {
+            return;
+        };
+        // The union owns the tag: the member's own declaration of it does not apply.
+        self.walk(member_schema, value, path, Some(union.property), None, out);
+    }
+
+    /// The schema a discriminator case stands for: a mapping's `$ref` text resolved, or the
+    /// member schema itself.
+    fn member_schema(
+        &self,
+        tag: &str,
+        target: &'a Value,
+        path: &str,
+        out: &mut Vec<Violation>,
+    ) -> Option<&'a Value> {
+        match target {
+            Value::String(reference) => {
+                match component_of(reference).and_then(|n| self.schemas.get_key_value(n)) {
+                    Some((_, s)) => Some(s),
+                    None => {
+                        out.push(Violation::new(
+                            path,
+                            format!("the spec maps tag {tag:?} to unknown {reference}"),
+                        ));
+                        None
                     }
                 }
             }
-            let len = path.len();
-            push_key(path, property);
-            let tag = match obj.get(property) {
-                None => {
-                    out.push(Violation::new(
-                        path.clone(),
-                        format!(
-                            "missing (the tag of {what}: one of {})",
-                            list_values(cases.iter().map(|c| c.0))
-                        ),
-                    ));
-                    path.truncate(len);
-                    return;
-                }
-                Some(Value::String(tag)) => tag,
-                Some(other) => {
-                    out.push(Violation::new(
-                        path.clone(),
-                        format!("expected a string tag, got {}", describe(other)),
-                    ));
-                    path.truncate(len);
-                    return;
-                }
-            };
-            let Some((_, target)) = cases.iter().find(|c| c.0 == tag) else {
-                out.push(Violation::new(
-                    path.clone(),
-                    format!(
-                        "unknown tag {} of {what}: expected one of {}",
-                        quote(tag),
-                        list_values(cases.iter().map(|c| c.0))
-                    ),
-                ));
-                path.truncate(len);
-                return;
-            };
-            path.truncate(len);
-            let member_schema: &'a Value = match target {
-                Value::String(reference) => {
-                    match component_of(reference).and_then(|n| self.schemas.get_key_value(n)) {
-                        Some((_, s)) => s,
-                        None => {
-                            out.push(Violation::new(
-                                path.clone(),
-                                format!("the spec maps tag {tag:?} to unknown {reference}"),
-                            ));
-                            return;
-                        }
-                    }
-                }
-                member => member,
-            };
-            // The union owns the tag: the member's own declaration of it does not apply.
-            self.walk(member_schema, value, path, Some(property), None, out);
-            return;
+            member => Some(member),
         }
-        // No discriminator: exactly one member must match.
+    }
+
+    /// Checks a union without a discriminator: exactly one member must match.
+    fn untagged(
+        &self,
+        members: &'a [Value],
+        value: &Value,
+        path: &str,
+        what: &str,
+        out: &mut Vec<Violation>,
+    ) {
         let matching = members
             .iter()
             .filter(|m| {
                 let mut inner = Vec::new();
-                let mut p = path.clone();
+                let mut p = path.to_owned();
                 self.walk(m, value, &mut p, None, None, &mut inner);
                 inner.is_empty()
             })
             .count();
         if matching != 1 {
             out.push(Violation::new(
-                path.clone(),
+                path,
                 format!(
                     "matches {matching} of the {} alternatives of {what} (exactly one must match)",
                     members.len()
                 ),
+            ));
+        }
+    }
+
+    /// Checks a number against its range.
+    fn number(&self, schema: &Value, value: &Value, path: &str, out: &mut Vec<Violation>) {
+        match value.as_f64() {
+            Some(n) => self.range(schema, n, path, out),
+            None => out.push(Violation::new(
+                path,
+                format!("expected a number, got {}", describe(value)),
+            )),
+        }
+    }
+
+    /// Checks that a value is a boolean.
+    fn boolean(&self, value: &Value, path: &str, out: &mut Vec<Violation>) {
+        if !value.is_boolean() {
+            out.push(Violation::new(
+                path,
+                format!("expected a boolean, got {}", describe(value)),
             ));
         }
     }
@@ -571,6 +588,91 @@ impl<'a> Validator<'a> {
             path.truncate(len);
         }
     }
+}
+
+/// Whether a schema without a `type` describes an object (it declares object keywords).
+fn declares_properties(schema: &Value) -> bool {
+    schema.get("properties").is_some()
+        || schema.get("additionalProperties").is_some()
+        || schema.get("required").is_some()
+}
+
+/// A discriminated `oneOf`: its tag property, tag -> member schema, and its name for messages.
+struct TaggedUnion<'a> {
+    property: &'a str,
+    cases: Vec<(&'a str, &'a Value)>,
+    what: String,
+}
+
+impl<'a> TaggedUnion<'a> {
+    /// The case a tag value names, or `None` after reporting at `path` (the tag's) why not.
+    fn case_for<'t>(
+        &self,
+        tag: Option<&'t Value>,
+        path: &str,
+        out: &mut Vec<Violation>,
+    ) -> Option<(&'t str, &'a Value)> {
+        let what = &self.what;
+        let tag = match tag {
+            None => {
+                out.push(Violation::new(
+                    path,
+                    format!("missing (the tag of {what}: one of {})", self.tags()),
+                ));
+                return None;
+            }
+            Some(Value::String(tag)) => tag,
+            Some(other) => {
+                out.push(Violation::new(
+                    path,
+                    format!("expected a string tag, got {}", describe(other)),
+                ));
+                return None;
+            }
+        };
+        match self.cases.iter().find(|c| c.0 == tag) {
+            Some((_, target)) => Some((tag.as_str(), *target)),
+            None => {
+                out.push(Violation::new(
+                    path,
+                    format!(
+                        "unknown tag {} of {what}: expected one of {}",
+                        quote(tag),
+                        self.tags()
+                    ),
+                ));
+                None
+            }
+        }
+    }
+
+    /// The tags of the union, for messages.
+    fn tags(&self) -> String {
+        list_values(self.cases.iter().map(|c| c.0))
+    }
+}
+
+/// Tag -> member schema of a discriminated union: the mapping, else the member component names.
+fn discriminator_cases<'a>(schema: &'a Value, members: &'a [Value]) -> Vec<(&'a str, &'a Value)> {
+    let mut cases: Vec<(&str, &'a Value)> = Vec::new();
+    match schema
+        .pointer("/discriminator/mapping")
+        .and_then(Value::as_object)
+    {
+        Some(mapping) => {
+            for (tag, target) in mapping {
+                cases.push((tag.as_str(), target));
+            }
+        }
+        None => {
+            for member in members {
+                if let Some(n) = portone_openapi::refs::ref_name(member) {
+                    cases.push((n, member));
+                }
+            }
+        }
+    }
+    cases
 }
 
 fn unknown_property(name: Option<&str>, properties: Option<&Map<String, Value>>) -> String {

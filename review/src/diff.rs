@@ -521,6 +521,9 @@ fn refs_in(value: &Value, out: &mut BTreeSet<String>) {
     }
 }
 
+/// Parameters of an operation: `(in, name)` -> (required, descriptor).
+type Params = BTreeMap<(String, String), (bool, String)>;
+
 /// One side of the diff, with the lookups the comparison needs.
 struct Side<'a> {
     model: &'a ApiModel,
@@ -585,7 +588,7 @@ impl<'a> Side<'a> {
     }
 
     /// Parameters of an operation: `(in, name)` -> (required, descriptor).
-    fn params(&self, op: &Operation) -> BTreeMap<(String, String), (bool, String)> {
+    fn params(&self, op: &Operation) -> Params {
         let mut out = BTreeMap::new();
         let shared = self
             .paths
@@ -892,238 +895,21 @@ impl Differ<'_> {
         }
     }
 
+    /// Compares an operation that exists on both sides, one aspect after the other.
     fn operation(&mut self, old: &Operation, new: &Operation, subject: Subject) {
-        let method = new.rust_name.clone();
-        let same_rust_param = |old_side: &Side, new_side: &Side, name: &str| -> Option<String> {
-            let snake = heck::ToSnakeCase::to_snake_case(name);
-            let a = old_side.rust_param(&method, &snake)?;
-            let b = new_side.rust_param(&method, &snake)?;
-            (a == b).then(|| a.to_owned())
+        let mut op = OperationDiff {
+            differ: self,
+            old,
+            new,
+            subject,
         };
-        let mut param_types = BTreeMap::new();
-        for (place, name) in self.old.params(old).keys() {
-            if let Some(ty) = same_rust_param(&self.old, &self.new, name) {
-                param_types.insert((place.clone(), name.clone()), ty);
-            }
-        }
-        let mut changed = |class: Class, detail: String| {
-            self.changes.push(Change {
-                class,
-                subject: subject.clone(),
-                kind: ChangeKind::Changed,
-                detail,
-                unused: false,
-            });
-        };
-        if old.id != new.id {
-            changed(
-                Class::Additive,
-                format!(
-                    "operationId `{}` -> `{}` (the same Rust method)",
-                    old.id, new.id
-                ),
-            );
-        }
-        if old.method != new.method {
-            changed(
-                Class::Additive,
-                format!(
-                    "HTTP method {} -> {}",
-                    old.method.as_str(),
-                    new.method.as_str()
-                ),
-            );
-        }
-        if old.path != new.path {
-            changed(
-                Class::Additive,
-                format!("path `{}` -> `{}`", old.path, new.path),
-            );
-        }
-        if old.path_params.len() != new.path_params.len() {
-            changed(
-                Class::Breaking,
-                format!(
-                    "path parameters {:?} -> {:?} (the facade arguments change)",
-                    old.path_params, new.path_params
-                ),
-            );
-        }
-        let old_params = self.old.params(old);
-        let new_params = self.new.params(new);
-        for ((place, name), (required, descriptor)) in &old_params {
-            if place == "path" {
-                continue;
-            }
-            match new_params.get(&(place.clone(), name.clone())) {
-                None => changed(
-                    Class::Breaking,
-                    format!(
-                        "{place} parameter `{name}` removed ({} removed)",
-                        if *required {
-                            "facade argument"
-                        } else {
-                            "request setter"
-                        }
-                    ),
-                ),
-                Some((new_required, new_descriptor)) => {
-                    if new_descriptor != descriptor {
-                        match param_types.get(&(place.clone(), name.clone())) {
-                            Some(rust) if new_required == required => changed(
-                                Class::Additive,
-                                format!(
-                                    "{place} parameter `{name}` type `{descriptor}` -> \
-                                     `{new_descriptor}` (the same Rust type `{rust}`)"
-                                ),
-                            ),
-                            _ => changed(
-                                Class::Breaking,
-                                format!(
-                                    "{place} parameter `{name}` type `{descriptor}` -> `{new_descriptor}`"
-                                ),
-                            ),
-                        }
-                    }
-                    if new_required != required {
-                        changed(
-                            Class::Breaking,
-                            format!(
-                                "{place} parameter `{name}` became {}",
-                                if *new_required {
-                                    "required (a new facade argument)"
-                                } else {
-                                    "optional (a setter instead of a facade argument)"
-                                }
-                            ),
-                        );
-                    }
-                }
-            }
-        }
-        for ((place, name), (required, descriptor)) in &new_params {
-            if place != "path" && !old_params.contains_key(&(place.clone(), name.clone())) {
-                if *required {
-                    changed(
-                        Class::Breaking,
-                        format!(
-                            "required {place} parameter `{name}: {descriptor}` added (a new facade argument)"
-                        ),
-                    );
-                } else {
-                    changed(
-                        Class::Additive,
-                        format!(
-                            "optional {place} parameter `{name}: {descriptor}` added (a new request setter)"
-                        ),
-                    );
-                }
-            }
-        }
-        for ((place, name), (_, descriptor)) in &old_params {
-            if place == "path"
-                && let Some((_, new_descriptor)) = new_params.get(&(place.clone(), name.clone()))
-                && new_descriptor != descriptor
-            {
-                changed(
-                    Class::Breaking,
-                    format!("path parameter `{name}` type `{descriptor}` -> `{new_descriptor}`"),
-                );
-            }
-        }
-        match (&old.body, &new.body) {
-            (None, None) => {}
-            (Some(_), None) => changed(Class::Breaking, "request body removed".into()),
-            (None, Some(b)) => changed(
-                Class::Breaking,
-                format!("request body `{}` added (a new facade argument)", b.schema),
-            ),
-            (Some(a), Some(b)) => {
-                if a.schema != b.schema {
-                    changed(
-                        Class::Breaking,
-                        format!("request body `{}` -> `{}`", a.schema, b.schema),
-                    );
-                }
-                if a.placement != b.placement {
-                    changed(
-                        Class::Additive,
-                        format!(
-                            "request body now sent {} (wire only)",
-                            if new.body_in_query() {
-                                "in the `requestBody` query parameter"
-                            } else {
-                                "as a JSON body"
-                            }
-                        ),
-                    );
-                }
-                if a.required != b.required {
-                    changed(
-                        Class::Additive,
-                        format!(
-                            "request body became {} (the positional client always sends one)",
-                            if b.required { "required" } else { "optional" }
-                        ),
-                    );
-                }
-            }
-        }
-        if old.success != new.success {
-            changed(
-                Class::Breaking,
-                format!(
-                    "response {} -> {}",
-                    success_text(&old.success),
-                    success_text(&new.success)
-                ),
-            );
-        }
-        if old.error_schema != new.error_schema {
-            changed(
-                Class::Breaking,
-                format!(
-                    "error type {} -> {}",
-                    opt_text(old.error_schema.as_deref()),
-                    opt_text(new.error_schema.as_deref())
-                ),
-            );
-        }
-        if old.category != new.category && old.group() == new.group() {
-            changed(
-                Class::Additive,
-                format!(
-                    "category {} -> {} (the same facade group)",
-                    opt_text(old.category.as_deref()),
-                    opt_text(new.category.as_deref())
-                ),
-            );
-        }
-        if old.authenticated != new.authenticated {
-            changed(
-                Class::Additive,
-                format!(
-                    "{} (wire only)",
-                    if new.authenticated {
-                        "now sends credentials"
-                    } else {
-                        "no longer sends credentials"
-                    }
-                ),
-            );
-        }
-        match (old.unstable, new.unstable) {
-            (false, true) => changed(
-                Class::Breaking,
-                "became unstable (`x-portone-unstable`): now only with the `unstable` feature"
-                    .into(),
-            ),
-            (true, false) => changed(
-                Class::Additive,
-                "became stable: no longer needs the `unstable` feature".into(),
-            ),
-            _ => {}
-        }
+        op.identity();
+        op.parameters();
+        op.request_body();
+        op.responses();
+        op.category();
+        op.credentials();
+        op.stability();
     }
 
     fn schemas(&mut self) {
@@ -1194,6 +980,7 @@ impl Differ<'_> {
         }
     }
 
+    /// Compares an object schema that exists on both sides: its shape, then field by field.
     fn object(&mut self, name: &str, old: &Value, new: &Value) {
         let old_fields = object_fields(old);
         let new_fields = object_fields(new);
@@ -1213,102 +1000,13 @@ impl Differ<'_> {
             return;
         }
         let input = self.old.is_input(name) || self.new.is_input(name);
-        let field = |path: &str| Subject::Field {
-            schema: name.to_owned(),
-            field: path.to_owned(),
+        let mut fields = ObjectDiff {
+            differ: self,
+            schema: name,
+            input,
         };
-        // Children of an added or removed inline object are reported with it.
-        let parent_missing = |path: &str, other: &BTreeMap<String, FieldInfo>| {
-            parent_path(path).is_some_and(|p| !other.contains_key(p))
-        };
-        for (path, info) in &old_fields {
-            if !new_fields.contains_key(path) && !parent_missing(path, &new_fields) {
-                self.push(
-                    Class::Breaking,
-                    field(path),
-                    ChangeKind::Removed,
-                    format!("`{}`", info.descriptor),
-                );
-            }
-        }
-        for (path, info) in &new_fields {
-            let Some(before) = old_fields.get(path) else {
-                if parent_missing(path, &old_fields) {
-                    continue;
-                }
-                let (class, why) = match (info.required, input) {
-                    (true, true) => (Class::Breaking, "required, in a request type"),
-                    (true, false) => (Class::Additive, "required, in a response-only type"),
-                    (false, true) => (Class::Additive, "optional, in a request type"),
-                    (false, false) => (Class::Additive, "optional"),
-                };
-                self.push(
-                    class,
-                    field(path),
-                    ChangeKind::Added,
-                    format!("`{}`, {why}", info.descriptor),
-                );
-                continue;
-            };
-            // The generated Rust types decide what breaks (top-level fields; nested inline
-            // objects fall back to the spec's descriptors).
-            let rust = (
-                self.old.rust_field(name, path),
-                self.new.rust_field(name, path),
-            );
-            let same_rust = match rust {
-                (Some(a), Some(b)) => Some(a == b),
-                _ => None,
-            };
-            if before.descriptor != info.descriptor {
-                match (same_rust, rust.1) {
-                    (Some(true), Some(ty)) => self.push(
-                        Class::Additive,
-                        field(path),
-                        ChangeKind::Changed,
-                        format!(
-                            "type `{}` -> `{}` (the same Rust type `{ty}`)",
-                            before.descriptor, info.descriptor
-                        ),
-                    ),
-                    _ => self.push(
-                        Class::Breaking,
-                        field(path),
-                        ChangeKind::Changed,
-                        format!("type `{}` -> `{}`", before.descriptor, info.descriptor),
-                    ),
-                }
-            }
-            if before.required != info.required {
-                let direction = if info.required {
-                    "required"
-                } else {
-                    "optional"
-                };
-                let option_changed = match same_rust {
-                    Some(same) => !same && before.descriptor == info.descriptor,
-                    None => before.rust_option != info.rust_option,
-                };
-                let (class, why) = if option_changed {
-                    let why = match rust {
-                        (Some(a), Some(b)) => format!("Rust type `{a}` -> `{b}`"),
-                        _ if info.rust_option => "Rust type `T` -> `Option<T>`".to_owned(),
-                        _ => "Rust type `Option<T>` -> `T`".to_owned(),
-                    };
-                    (Class::Breaking, why)
-                } else if info.required && input {
-                    (Class::Breaking, "requests must now set it".to_owned())
-                } else {
-                    (Class::Additive, "same Rust type".to_owned())
-                };
-                self.push(
-                    class,
-                    field(path),
-                    ChangeKind::Changed,
-                    format!("became {direction} ({why})"),
-                );
-            }
-        }
+        fields.removed_fields(&old_fields, &new_fields);
+        fields.added_or_changed_fields(&old_fields, &new_fields);
     }
 
     fn string_enum(&mut self, name: &str) {
@@ -1404,7 +1102,462 @@ impl Differ<'_> {
     }
 }
 
+/// An operation that exists on both sides, compared aspect by aspect; every change it finds
+/// is a [`ChangeKind::Changed`] of `subject`.
+struct OperationDiff<'d, 'a> {
+    differ: &'d mut Differ<'a>,
+    old: &'d Operation,
+    new: &'d Operation,
+    subject: Subject,
+}
+
+impl OperationDiff<'_, '_> {
+    /// Records a change of the operation.
+    fn changed(&mut self, class: Class, detail: String) {
+        self.differ
+            .push(class, self.subject.clone(), ChangeKind::Changed, detail);
+    }
+
+    /// Wire identity: `operationId`, HTTP method and path template.
+    fn identity(&mut self) {
+        let (old, new) = (self.old, self.new);
+        if old.id != new.id {
+            self.changed(
+                Class::Additive,
+                format!(
+                    "operationId `{}` -> `{}` (the same Rust method)",
+                    old.id, new.id
+                ),
+            );
+        }
+        if old.method != new.method {
+            self.changed(
+                Class::Additive,
+                format!(
+                    "HTTP method {} -> {}",
+                    old.method.as_str(),
+                    new.method.as_str()
+                ),
+            );
+        }
+        if old.path != new.path {
+            self.changed(
+                Class::Additive,
+                format!("path `{}` -> `{}`", old.path, new.path),
+            );
+        }
+    }
+
+    /// Parameters: the number of path parameters, then each parameter removed, changed or
+    /// added.
+    fn parameters(&mut self) {
+        let (old, new) = (self.old, self.new);
+        if old.path_params.len() != new.path_params.len() {
+            self.changed(
+                Class::Breaking,
+                format!(
+                    "path parameters {:?} -> {:?} (the facade arguments change)",
+                    old.path_params, new.path_params
+                ),
+            );
+        }
+        let old_params = self.differ.old.params(old);
+        let new_params = self.differ.new.params(new);
+        let rust_types = self.same_rust_param_types(&old_params);
+        self.removed_or_changed_params(&old_params, &new_params, &rust_types);
+        self.added_params(&old_params, &new_params);
+        self.path_param_types(&old_params, &new_params);
+    }
+
+    /// The Rust types of the old parameters whose facade argument or setter has the same type
+    /// on both sides.
+    fn same_rust_param_types(&self, old_params: &Params) -> BTreeMap<(String, String), String> {
+        let method = &self.new.rust_name;
+        let (old_side, new_side) = (&self.differ.old, &self.differ.new);
+        let same_rust_param = |name: &str| -> Option<String> {
+            let snake = heck::ToSnakeCase::to_snake_case(name);
+            let a = old_side.rust_param(method, &snake)?;
+            let b = new_side.rust_param(method, &snake)?;
+            (a == b).then(|| a.to_owned())
+        };
+        let mut param_types = BTreeMap::new();
+        for (place, name) in old_params.keys() {
+            if let Some(ty) = same_rust_param(name) {
+                param_types.insert((place.clone(), name.clone()), ty);
+            }
+        }
+        param_types
+    }
+
+    /// Query and header parameters of the old side that are gone, or whose type or
+    /// requiredness changed.
+    fn removed_or_changed_params(
+        &mut self,
+        old_params: &Params,
+        new_params: &Params,
+        rust_types: &BTreeMap<(String, String), String>,
+    ) {
+        for ((place, name), (required, descriptor)) in old_params {
+            if place == "path" {
+                continue;
+            }
+            let key = (place.clone(), name.clone());
+            let Some((new_required, new_descriptor)) = new_params.get(&key) else {
+                self.changed(
+                    Class::Breaking,
+                    format!(
+                        "{place} parameter `{name}` removed ({} removed)",
+                        if *required {
+                            "facade argument"
+                        } else {
+                            "request setter"
+                        }
+                    ),
+                );
+                continue;
+            };
+            if new_descriptor != descriptor {
+                match rust_types.get(&key) {
+                    Some(rust) if new_required == required => self.changed(
+                        Class::Additive,
+                        format!(
+                            "{place} parameter `{name}` type `{descriptor}` -> \
+                             `{new_descriptor}` (the same Rust type `{rust}`)"
+                        ),
+                    ),
+                    _ => self.changed(
+                        Class::Breaking,
+                        format!(
+                            "{place} parameter `{name}` type `{descriptor}` -> `{new_descriptor}`"
+                        ),
+                    ),
+                }
+            }
+            if new_required != required {
+                self.changed(
+                    Class::Breaking,
+                    format!(
+                        "{place} parameter `{name}` became {}",
+                        if *new_required {
+                            "required (a new facade argument)"
+                        } else {
+                            "optional (a setter instead of a facade argument)"
+                        }
+                    ),
+                );
+            }
+        }
+    }
+
+    /// Query and header parameters new on the new side: a required one is a new facade
+    /// argument, an optional one a new setter.
+    fn added_params(&mut self, old_params: &Params, new_params: &Params) {
+        for ((place, name), (required, descriptor)) in new_params {
+            if place != "path" && !old_params.contains_key(&(place.clone(), name.clone())) {
+                if *required {
+                    self.changed(
+                        Class::Breaking,
+                        format!(
+                            "required {place} parameter `{name}: {descriptor}` added (a new facade argument)"
+                        ),
+                    );
+                } else {
+                    self.changed(
+                        Class::Additive,
+                        format!(
+                            "optional {place} parameter `{name}: {descriptor}` added (a new request setter)"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Path parameters on both sides whose type changed.
+    fn path_param_types(&mut self, old_params: &Params, new_params: &Params) {
+        for ((place, name), (_, descriptor)) in old_params {
+            if place == "path"
+                && let Some((_, new_descriptor)) = new_params.get(&(place.clone(), name.clone()))
+                && new_descriptor != descriptor
+            {
+                self.changed(
+                    Class::Breaking,
+                    format!("path parameter `{name}` type `{descriptor}` -> `{new_descriptor}`"),
+                );
+            }
+        }
+    }
+
+    /// The request body: added, removed, its type, placement and requiredness.
+    fn request_body(&mut self) {
+        let (old, new) = (self.old, self.new);
+        match (&old.body, &new.body) {
+            (None, None) => {}
+            (Some(_), None) => self.changed(Class::Breaking, "request body removed".into()),
+            (None, Some(b)) => self.changed(
+                Class::Breaking,
+                format!("request body `{}` added (a new facade argument)", b.schema),
+            ),
+            (Some(a), Some(b)) => {
+                if a.schema != b.schema {
+                    self.changed(
+                        Class::Breaking,
+                        format!("request body `{}` -> `{}`", a.schema, b.schema),
+                    );
+                }
+                if a.placement != b.placement {
+                    self.changed(
+                        Class::Additive,
+                        format!(
+                            "request body now sent {} (wire only)",
+                            if new.body_in_query() {
+                                "in the `requestBody` query parameter"
+                            } else {
+                                "as a JSON body"
+                            }
+                        ),
+                    );
+                }
+                if a.required != b.required {
+                    self.changed(
+                        Class::Additive,
+                        format!(
+                            "request body became {} (the positional client always sends one)",
+                            if b.required { "required" } else { "optional" }
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// The success response and the error type.
+    fn responses(&mut self) {
+        let (old, new) = (self.old, self.new);
+        if old.success != new.success {
+            self.changed(
+                Class::Breaking,
+                format!(
+                    "response {} -> {}",
+                    success_text(&old.success),
+                    success_text(&new.success)
+                ),
+            );
+        }
+        if old.error_schema != new.error_schema {
+            self.changed(
+                Class::Breaking,
+                format!(
+                    "error type {} -> {}",
+                    opt_text(old.error_schema.as_deref()),
+                    opt_text(new.error_schema.as_deref())
+                ),
+            );
+        }
+    }
+
+    /// `x-portone-category` changed without moving the facade method (moves are
+    /// [`Differ::facade_call`]'s).
+    fn category(&mut self) {
+        let (old, new) = (self.old, self.new);
+        if old.category != new.category && old.group() == new.group() {
+            self.changed(
+                Class::Additive,
+                format!(
+                    "category {} -> {} (the same facade group)",
+                    opt_text(old.category.as_deref()),
+                    opt_text(new.category.as_deref())
+                ),
+            );
+        }
+    }
+
+    /// Whether the operation sends credentials.
+    fn credentials(&mut self) {
+        if self.old.authenticated != self.new.authenticated {
+            self.changed(
+                Class::Additive,
+                format!(
+                    "{} (wire only)",
+                    if self.new.authenticated {
+                        "now sends credentials"
+                    } else {
+                        "no longer sends credentials"
+                    }
+                ),
+            );
+        }
+    }
+
+    /// `x-portone-unstable` set or cleared (the `unstable` feature gates the method).
+    fn stability(&mut self) {
+        match (self.old.unstable, self.new.unstable) {
+            (false, true) => self.changed(
+                Class::Breaking,
+                "became unstable (`x-portone-unstable`): now only with the `unstable` feature"
+                    .into(),
+            ),
+            (true, false) => self.changed(
+                Class::Additive,
+                "became stable: no longer needs the `unstable` feature".into(),
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// An object schema that exists on both sides, compared field by field.
+struct ObjectDiff<'d, 'a> {
+    differ: &'d mut Differ<'a>,
+    /// Component name.
+    schema: &'d str,
+    /// Whether requests use it (on either side).
+    input: bool,
+}
+
+impl<'a> ObjectDiff<'_, 'a> {
+    /// Records a change of the field at `path`.
+    fn push(&mut self, class: Class, path: &str, kind: ChangeKind, detail: String) {
+        let subject = Subject::Field {
+            schema: self.schema.to_owned(),
+            field: path.to_owned(),
+        };
+        self.differ.push(class, subject, kind, detail);
+    }
+
+    /// Fields of the old side that are gone.
+    fn removed_fields(
+        &mut self,
+        old_fields: &BTreeMap<String, FieldInfo>,
+        new_fields: &BTreeMap<String, FieldInfo>,
+    ) {
+        for (path, info) in old_fields {
+            if !new_fields.contains_key(path) && !parent_missing(path, new_fields) {
+                self.push(
+                    Class::Breaking,
+                    path,
+                    ChangeKind::Removed,
+                    format!("`{}`", info.descriptor),
+                );
+            }
+        }
+    }
+
+    /// Fields of the new side: added ones, and the type and requiredness of the others.
+    fn added_or_changed_fields(
+        &mut self,
+        old_fields: &BTreeMap<String, FieldInfo>,
+        new_fields: &BTreeMap<String, FieldInfo>,
+    ) {
+        for (path, info) in new_fields {
+            match old_fields.get(path) {
+                Some(before) => {
+                    self.field_type(path, before, info);
+                    self.field_requiredness(path, before, info);
+                }
+                None if parent_missing(path, old_fields) => {}
+                None => self.added_field(path, info),
+            }
+        }
+    }
+
+    /// A new field: breaking only when it is required in a request type.
+    fn added_field(&mut self, path: &str, info: &FieldInfo) {
+        let (class, why) = match (info.required, self.input) {
+            (true, true) => (Class::Breaking, "required, in a request type"),
+            (true, false) => (Class::Additive, "required, in a response-only type"),
+            (false, true) => (Class::Additive, "optional, in a request type"),
+            (false, false) => (Class::Additive, "optional"),
+        };
+        self.push(
+            class,
+            path,
+            ChangeKind::Added,
+            format!("`{}`, {why}", info.descriptor),
+        );
+    }
+
+    /// The generated Rust types of a field on both sides: they decide what breaks (top-level
+    /// fields; nested inline objects fall back to the spec's descriptors).
+    fn rust_types(&self, path: &str) -> (Option<&'a str>, Option<&'a str>) {
+        (
+            self.differ.old.rust_field(self.schema, path),
+            self.differ.new.rust_field(self.schema, path),
+        )
+    }
+
+    /// A field's type changed: additive when its Rust type stays the same.
+    fn field_type(&mut self, path: &str, before: &FieldInfo, info: &FieldInfo) {
+        if before.descriptor == info.descriptor {
+            return;
+        }
+        match self.rust_types(path) {
+            (Some(a), Some(ty)) if a == ty => self.push(
+                Class::Additive,
+                path,
+                ChangeKind::Changed,
+                format!(
+                    "type `{}` -> `{}` (the same Rust type `{ty}`)",
+                    before.descriptor, info.descriptor
+                ),
+            ),
+            _ => self.push(
+                Class::Breaking,
+                path,
+                ChangeKind::Changed,
+                format!("type `{}` -> `{}`", before.descriptor, info.descriptor),
+            ),
+        }
+    }
+
+    /// A field became required or optional: breaking when its Rust type changes or requests
+    /// must now set it.
+    fn field_requiredness(&mut self, path: &str, before: &FieldInfo, info: &FieldInfo) {
+        if before.required == info.required {
+            return;
+        }
+        let direction = if info.required {
+            "required"
+        } else {
+            "optional"
+        };
+        let rust = self.rust_types(path);
+        let same_rust = match rust {
+            (Some(a), Some(b)) => Some(a == b),
+            _ => None,
+        };
+        let option_changed = match same_rust {
+            Some(same) => !same && before.descriptor == info.descriptor,
+            None => before.rust_option != info.rust_option,
+        };
+        let (class, why) = if option_changed {
+            let why = match rust {
+                (Some(a), Some(b)) => format!("Rust type `{a}` -> `{b}`"),
+                _ if info.rust_option => "Rust type `T` -> `Option<T>`".to_owned(),
+                _ => "Rust type `Option<T>` -> `T`".to_owned(),
+            };
+            (Class::Breaking, why)
+        } else if info.required && self.input {
+            (Class::Breaking, "requests must now set it".to_owned())
+        } else {
+            (Class::Additive, "same Rust type".to_owned())
+        };
+        self.push(
+            class,
+            path,
+            ChangeKind::Changed,
+            format!("became {direction} ({why})"),
+        );
+    }
+}
+
 fn parent_path(path: &str) -> Option<&str> {
     let cut = path.rfind('.')?;
     Some(path[..cut].strip_suffix("[]").unwrap_or(&path[..cut]))
+}
+
+/// Whether the inline object holding `path` is missing from `other`: the children of an added
+/// or removed inline object are reported with it.
+fn parent_missing(path: &str, other: &BTreeMap<String, FieldInfo>) -> bool {
+    parent_path(path).is_some_and(|p| !other.contains_key(p))
 }

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use portone_openapi::codegen::lists::list_operations;
+use portone_openapi::codegen::lists::{Lists, list_operations};
 use portone_openapi::codegen::{Generated, Role, generate};
 use portone_openapi::moves::Moves;
 use portone_openapi::{Normalized, Options, Spec, normalize};
@@ -101,62 +101,22 @@ impl FacadeSurface {
         moves: &Moves,
     ) -> Result<FacadeSurface, String> {
         let mut surface = FacadeSurface::default();
-        let snake = |segments: &[String]| -> Vec<String> {
-            segments
-                .iter()
-                .map(|g| heck::ToSnakeCase::to_snake_case(g.as_str()))
-                .collect()
-        };
         let lists = list_operations(normalized)?;
         for call in generated.calls(&normalized.model)? {
             let op = &call.operation;
-            let param = |p: &portone_openapi::codegen::Param| {
-                let ty = &p.ty;
-                let text = match p.role {
-                    // The facade takes a required `&T` (an enum) by value.
-                    Role::Required => match ty {
-                        syn::Type::Reference(r) if !is_str(&r.elem) => user_type(&r.elem),
-                        _ => user_type(ty),
-                    },
-                    Role::Optional => user_type(&option_inner(ty)),
-                    _ => user_type(ty),
-                };
-                (p.ident.to_string(), text)
-            };
             let aliases: Vec<Alias> = moves
                 .aliases_of(&op.rust_name, &op.group())
                 .map(|m| Alias {
-                    group: snake(&m.from_group()),
+                    group: snake_group(&m.from_group()),
                     since: m.since.clone(),
                 })
                 .collect();
             if !aliases.is_empty() {
                 surface.aliases.insert(op.rust_name.clone(), aliases);
             }
-            surface.calls.insert(
-                op.rust_name.clone(),
-                Call {
-                    operation_id: op.id.clone(),
-                    group: snake(&op.group()),
-                    category: op.group().join("."),
-                    arguments: call.arguments().map(param).collect(),
-                    setters: call.setters().map(param).collect(),
-                    store_id: call.has_store_id,
-                    output: (user_type(&call.ok), user_type(&call.err)),
-                    unstable: op.unstable,
-                    stream: lists
-                        .lists
-                        .iter()
-                        .find(|list| list.op.id == op.id)
-                        .map(|list| Stream {
-                            method: list.stream_method(),
-                            item: format!(
-                                "portone_client::types::{}",
-                                portone_openapi::rust_type_name(&list.item)
-                            ),
-                        }),
-                },
-            );
+            surface
+                .calls
+                .insert(op.rust_name.clone(), facade_call(&call, &lists));
         }
         for s in &generated.structs {
             let field =
@@ -276,6 +236,55 @@ impl FacadeSurface {
         }
         lines
     }
+}
+
+/// A generated call as the facade offers it, with its stream if `lists` has the operation.
+fn facade_call(call: &portone_openapi::codegen::Call, lists: &Lists<'_>) -> Call {
+    let op = &call.operation;
+    Call {
+        operation_id: op.id.clone(),
+        group: snake_group(&op.group()),
+        category: op.group().join("."),
+        arguments: call.arguments().map(facade_param).collect(),
+        setters: call.setters().map(facade_param).collect(),
+        store_id: call.has_store_id,
+        output: (user_type(&call.ok), user_type(&call.err)),
+        unstable: op.unstable,
+        stream: lists
+            .lists
+            .iter()
+            .find(|list| list.op.id == op.id)
+            .map(|list| Stream {
+                method: list.stream_method(),
+                item: format!(
+                    "portone_client::types::{}",
+                    portone_openapi::rust_type_name(&list.item)
+                ),
+            }),
+    }
+}
+
+/// A facade argument or setter: its name and the type a user passes.
+fn facade_param(p: &portone_openapi::codegen::Param) -> (String, String) {
+    let ty = &p.ty;
+    let text = match p.role {
+        // The facade takes a required `&T` (an enum) by value.
+        Role::Required => match ty {
+            syn::Type::Reference(r) if !is_str(&r.elem) => user_type(&r.elem),
+            _ => user_type(ty),
+        },
+        Role::Optional => user_type(&option_inner(ty)),
+        _ => user_type(ty),
+    };
+    (p.ident.to_string(), text)
+}
+
+/// Group segments as facade accessors (`billingKey` -> `billing_key`).
+fn snake_group(segments: &[String]) -> Vec<String> {
+    segments
+        .iter()
+        .map(|g| heck::ToSnakeCase::to_snake_case(g.as_str()))
+        .collect()
 }
 
 fn is_str(ty: &syn::Type) -> bool {

@@ -226,7 +226,23 @@ fn render_lists(diff: &SpecDiff, limit: usize, full_report: Option<&str>) -> Str
     }
     let used: Vec<&Change> = diff.changes.iter().filter(|c| !c.unused).collect();
     let unused: Vec<&Change> = diff.changes.iter().filter(|c| c.unused).collect();
+    write_summary_table(&mut md, diff, &used, &unused);
+    write_unstable_note(&mut md, &used);
+    md.push('\n');
+    write_class_lists(&mut md, &used, limit, full_report);
+    if !unused.is_empty() {
+        write_unused(&mut md, &unused, limit, full_report);
+    }
+    md.push_str(
+        "Breaking = code written against `portone-client` may not compile or may change meaning; \
+         additive = it keeps working. Rules: `MAINTAINING.md`.\n",
+    );
+    md
+}
 
+/// The summary table: breaking and additive changes per kind of subject, the totals, and the
+/// changes in types no operation uses.
+fn write_summary_table(md: &mut String, diff: &SpecDiff, used: &[&Change], unused: &[&Change]) {
     md.push_str("| | breaking | additive |\n|---|---:|---:|\n");
     for section in SECTIONS {
         let count = |class: Class| {
@@ -253,6 +269,10 @@ fn render_lists(diff: &SpecDiff, limit: usize, full_report: Option<&str>) -> Str
             unused.iter().filter(|c| c.class == Class::Additive).count()
         );
     }
+}
+
+/// How many changes concern unstable operations, if any do.
+fn write_unstable_note(md: &mut String, used: &[&Change]) {
     let unstable = |kind: ChangeKind| {
         used.iter()
             .filter(|c| c.kind == kind && c.subject.is_unstable())
@@ -270,8 +290,10 @@ fn render_lists(diff: &SpecDiff, limit: usize, full_report: Option<&str>) -> Str
              {ua} added, {uc} changes, {ur} removed; each is labelled *unstable*."
         );
     }
-    md.push('\n');
+}
 
+/// The breaking changes, then the additive ones, each class listed per kind of subject.
+fn write_class_lists(md: &mut String, used: &[&Change], limit: usize, full_report: Option<&str>) {
     for (class, title) in [
         (Class::Breaking, "Breaking changes"),
         (Class::Additive, "Additive changes"),
@@ -294,37 +316,32 @@ fn render_lists(diff: &SpecDiff, limit: usize, full_report: Option<&str>) -> Str
             let heading = format!("{section} ({})", changes.len());
             // Breaking changes stay open unless the list is long; additive ones fold.
             let fold = class == Class::Additive || lines.len() > FOLD_AT;
-            write_list(&mut md, &heading, &lines, fold, limit, full_report);
+            write_list(md, &heading, &lines, fold, limit, full_report);
         }
     }
-    if !unused.is_empty() {
-        let names: std::collections::BTreeSet<String> = unused
-            .iter()
-            .map(|c| format!("`{}`", c.subject.schema().unwrap_or_default()))
-            .collect();
-        let removed = unused
-            .iter()
-            .filter(|c| {
-                c.kind == ChangeKind::Removed && matches!(c.subject, Subject::Schema { .. })
-            })
-            .count();
-        let _ = writeln!(
-            md,
-            "### Types no operation uses\n\n{} changes ({removed} schemas removed) in {} types that \
-             no operation sends or receives; they break only code that names these types.\n",
-            unused.len(),
-            names.len()
-        );
-        let lines = vec![Line {
-            text: names.into_iter().collect::<Vec<_>>().join(", "),
-        }];
-        write_list(&mut md, "the types", &lines, true, limit, full_report);
-    }
-    md.push_str(
-        "Breaking = code written against `portone-client` may not compile or may change meaning; \
-         additive = it keeps working. Rules: `MAINTAINING.md`.\n",
+}
+
+/// The changes in types no operation uses: how many, and the types on one folded line.
+fn write_unused(md: &mut String, unused: &[&Change], limit: usize, full_report: Option<&str>) {
+    let names: std::collections::BTreeSet<String> = unused
+        .iter()
+        .map(|c| format!("`{}`", c.subject.schema().unwrap_or_default()))
+        .collect();
+    let removed = unused
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Removed && matches!(c.subject, Subject::Schema { .. }))
+        .count();
+    let _ = writeln!(
+        md,
+        "### Types no operation uses\n\n{} changes ({removed} schemas removed) in {} types that \
+         no operation sends or receives; they break only code that names these types.\n",
+        unused.len(),
+        names.len()
     );
-    md
+    let lines = vec![Line {
+        text: names.into_iter().collect::<Vec<_>>().join(", "),
+    }];
+    write_list(md, "the types", &lines, true, limit, full_report);
 }
 
 fn write_list(

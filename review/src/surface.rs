@@ -39,7 +39,7 @@ use syn::punctuated::Punctuated;
 
 use portone_openapi::codegen::{Generated, generate};
 use portone_openapi::moves::Moves;
-use portone_openapi::{HttpMethod, SuccessBody};
+use portone_openapi::{ApiModel, HttpMethod, Operation, SuccessBody};
 use portone_openapi::{NormalizeError, Normalized, Options, Spec, normalize, rust_type_name};
 
 /// Why a surface could not be derived.
@@ -128,6 +128,38 @@ pub struct OperationSurface {
     pub authenticated: bool,
 }
 
+impl OperationSurface {
+    /// Its manifest line: `op`, the signature, HTTP method and path, then what differs from
+    /// the usual (category, body placement, no credentials, unstable).
+    fn line(&self) -> String {
+        let mut line = format!(
+            "op {}{} | {} {}",
+            self.signature.name,
+            self.signature.render_params(),
+            self.method.as_str(),
+            self.path
+        );
+        if let Some(category) = &self.category {
+            line.push_str(&format!(" | category {category}"));
+        }
+        if let Some(body) = &self.body {
+            if body.in_query {
+                line.push_str(" | body in requestBody query");
+            }
+            if !body.required {
+                line.push_str(" | body optional");
+            }
+        }
+        if !self.authenticated {
+            line.push_str(" | unauthenticated");
+        }
+        if self.unstable {
+            line.push_str(" | unstable");
+        }
+        line
+    }
+}
+
 /// One field of a generated struct.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldSurface {
@@ -141,6 +173,23 @@ pub struct FieldSurface {
     pub default: bool,
     /// Other serde field attributes that change the wire format (e.g. `flatten`).
     pub serde: Vec<String>,
+}
+
+impl FieldSurface {
+    /// Its manifest line, as a field of the struct `owner`.
+    fn line(&self, owner: &str) -> String {
+        let mut line = format!("field {owner}.{}: {}", self.name, self.ty);
+        if self.wire != self.name {
+            line.push_str(&format!(" as {:?}", self.wire));
+        }
+        if self.default {
+            line.push_str(" default");
+        }
+        if !self.serde.is_empty() {
+            line.push_str(&format!(" serde({})", self.serde.join(", ")));
+        }
+        line
+    }
 }
 
 /// One case of an open union.
@@ -208,6 +257,55 @@ pub struct TypeSurface {
     pub kind: TypeKind,
 }
 
+impl TypeSurface {
+    /// Pushes its manifest lines: the type, then its fields, variants, values or cases.
+    fn push_lines(&self, lines: &mut Vec<String>) {
+        let name = &self.name;
+        match &self.kind {
+            TypeKind::Struct {
+                default,
+                serde,
+                fields,
+            } => {
+                let mut line = format!("struct {name}");
+                if *default {
+                    line.push_str(": Default");
+                }
+                if !serde.is_empty() {
+                    line.push_str(&format!(" serde({})", serde.join(", ")));
+                }
+                lines.push(line);
+                lines.extend(fields.iter().map(|f| f.line(name)));
+            }
+            TypeKind::Opaque => lines.push(format!("opaque {name}")),
+            TypeKind::Newtype { inner } => lines.push(format!("newtype {name}({inner})")),
+            TypeKind::Alias { target } => lines.push(format!("alias {name} = {target}")),
+            TypeKind::ClosedEnum { variants } => {
+                lines.push(format!("closed enum {name}"));
+                for v in variants {
+                    lines.push(format!("variant {name}.{v}"));
+                }
+            }
+            TypeKind::Enum { values } => {
+                lines.push(format!("enum {name}"));
+                for (value, variant) in values {
+                    lines.push(format!("value {name}.{variant} = {value:?}"));
+                }
+            }
+            TypeKind::Union { property, cases } => {
+                lines.push(format!("union {name} tag {property:?}"));
+                for c in cases {
+                    let mut line = format!("case {name}.{}({}) = {:?}", c.variant, c.member, c.tag);
+                    if c.member_keeps_tag {
+                        line.push_str(" keeps tag");
+                    }
+                    lines.push(line);
+                }
+            }
+        }
+    }
+}
+
 /// The manifest of what the generated client exposes. See the module docs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Surface {
@@ -267,143 +365,16 @@ impl Surface {
         moves: &Moves,
     ) -> Result<Surface, SurfaceError> {
         let model = &normalized.model;
-        let mut open: BTreeMap<String, TypeKind> = BTreeMap::new();
-        for e in &model.enums {
-            let mut values: Vec<(String, String)> = e
-                .values
-                .iter()
-                .map(|v| (v.value.clone(), v.variant.clone()))
-                .collect();
-            values.sort();
-            open.insert(e.rust_name.clone(), TypeKind::Enum { values });
-        }
-        for u in &model.unions {
-            let mut cases: Vec<CaseSurface> = u
-                .cases
-                .iter()
-                .map(|c| CaseSurface {
-                    tag: c.tag.clone(),
-                    variant: c.variant.clone(),
-                    member: format!("types::{}", c.member_rust),
-                    member_keeps_tag: c.member_keeps_tag,
-                })
-                .collect();
-            cases.sort_by(|a, b| a.tag.cmp(&b.tag));
-            open.insert(
-                u.rust_name.clone(),
-                TypeKind::Union {
-                    property: u.property.clone(),
-                    cases,
-                },
-            );
-        }
-
+        let open = open_types(model);
         let types_items = generated.types();
         if types_items.is_empty() {
             return unexpected("client.rs", "no `types` module");
         }
-        let mut known: BTreeSet<String> = open.keys().cloned().collect();
-        for item in types_items {
-            if let Some(name) = item_name(item) {
-                known.insert(name);
-            }
-        }
+        let known = known_type_names(&open, types_items);
         let printer = TypePrinter { known: &known };
-
-        let mut types: BTreeMap<String, TypeKind> = BTreeMap::new();
-        read_type_items(types_items, "", &printer, &mut types)?;
-        if let Some(name) = types.keys().find(|name| open.contains_key(*name)) {
-            return unexpected(
-                format!("types::{name}"),
-                "generated by progenitor although it should be an open enum/union",
-            );
-        }
-        for (name, kind) in open {
-            types.insert(name, kind);
-        }
-
-        let mut methods: BTreeMap<String, Signature> = BTreeMap::new();
-        let mut client_fns = Vec::new();
-        for imp in generated.client_impls() {
-            for item in &imp.items {
-                let syn::ImplItem::Fn(f) = item else { continue };
-                if !matches!(f.vis, syn::Visibility::Public(_)) {
-                    continue;
-                }
-                let sig = read_signature(&f.sig, &printer)?;
-                if f.sig.asyncness.is_some() {
-                    methods.insert(sig.name.clone(), sig);
-                } else {
-                    client_fns.push(sig);
-                }
-            }
-        }
-        client_fns.sort_by(|a, b| a.name.cmp(&b.name));
-
-        let mut operations = Vec::new();
-        for op in &model.operations {
-            let item = format!("Client::{}", op.rust_name);
-            let Some(signature) = methods.remove(&op.rust_name) else {
-                return unexpected(item, "operation has no generated method");
-            };
-            let success = match &op.success {
-                SuccessBody::Json(schema) => format!("types::{}", rust_type_name(schema)),
-                SuccessBody::Bytes(_) => "ByteStream".to_owned(),
-                SuccessBody::Empty => "()".to_owned(),
-            };
-            let error = op
-                .error_schema
-                .as_deref()
-                .map(|s| format!("types::{}", rust_type_name(s)));
-            let expected_output = format!(
-                "Result<ResponseValue<{success}>, Error<{}>>",
-                error.as_deref().unwrap_or("()")
-            );
-            if signature.output != expected_output {
-                return unexpected(
-                    item,
-                    format!(
-                        "returns {} but the model says {expected_output}",
-                        signature.output
-                    ),
-                );
-            }
-            let body = op.body.as_ref().map(|b| BodySurface {
-                type_name: format!("types::{}", rust_type_name(&b.schema)),
-                in_query: op.body_in_query(),
-                required: b.required,
-            });
-            if let Some(b) = &body {
-                let expected = format!("&{}", b.type_name);
-                if !signature
-                    .params
-                    .iter()
-                    .any(|(name, ty)| name == "body" && ty == &expected)
-                {
-                    return unexpected(item, format!("has no parameter `body: {expected}`"));
-                }
-            }
-            operations.push(OperationSurface {
-                id: op.id.clone(),
-                method: op.method,
-                path: op.path.clone(),
-                signature,
-                category: op.category.clone(),
-                body,
-                success,
-                error,
-                unstable: op.unstable,
-                authenticated: op.authenticated,
-            });
-        }
-        if let Some(extra) = methods.keys().next() {
-            return unexpected(
-                format!("Client::{extra}"),
-                "generated method matches no operation of the model",
-            );
-        }
-        operations.sort_by(|a, b| a.signature.name.cmp(&b.signature.name));
-
+        let types = read_types(types_items, &printer, open)?;
+        let (methods, client_fns) = read_client_methods(generated, &printer)?;
+        let operations = read_operations(model, methods)?;
         let facade = crate::facade::FacadeSurface::from_generated(normalized, generated, moves)
             .or_else(|problem| unexpected("the portone-client facade", problem))?;
         Ok(Surface {
@@ -422,105 +393,28 @@ impl Surface {
     /// The manifest, one item a line, in a fixed order (header, client functions,
     /// operations by name, types by name with their fields, values or cases).
     pub fn lines(&self) -> Vec<String> {
-        let mut lines = Vec::new();
+        let mut lines = vec![self.header_line()];
+        for f in &self.client_fns {
+            lines.push(format!("client {}{}", f.name, f.render_params()));
+        }
+        lines.extend(self.operations.iter().map(OperationSurface::line));
+        for ty in &self.types {
+            ty.push_lines(&mut lines);
+        }
+        lines.extend(self.facade.lines());
+        lines
+    }
+
+    /// The first line: spec version, start of its hash, and the counts.
+    fn header_line(&self) -> String {
         let sha = self.spec_sha256.get(..12).unwrap_or(&self.spec_sha256);
-        lines.push(format!(
+        format!(
             "spec {} sha256:{sha} operations={} unstable={} types={}",
             self.spec_version,
             self.operations.len(),
             self.operations.iter().filter(|o| o.unstable).count(),
             self.types.len()
-        ));
-        for f in &self.client_fns {
-            lines.push(format!("client {}{}", f.name, f.render_params()));
-        }
-        for op in &self.operations {
-            let mut line = format!(
-                "op {}{} | {} {}",
-                op.signature.name,
-                op.signature.render_params(),
-                op.method.as_str(),
-                op.path
-            );
-            if let Some(category) = &op.category {
-                line.push_str(&format!(" | category {category}"));
-            }
-            if let Some(body) = &op.body {
-                if body.in_query {
-                    line.push_str(" | body in requestBody query");
-                }
-                if !body.required {
-                    line.push_str(" | body optional");
-                }
-            }
-            if !op.authenticated {
-                line.push_str(" | unauthenticated");
-            }
-            if op.unstable {
-                line.push_str(" | unstable");
-            }
-            lines.push(line);
-        }
-        for ty in &self.types {
-            let name = &ty.name;
-            match &ty.kind {
-                TypeKind::Struct {
-                    default,
-                    serde,
-                    fields,
-                } => {
-                    let mut line = format!("struct {name}");
-                    if *default {
-                        line.push_str(": Default");
-                    }
-                    if !serde.is_empty() {
-                        line.push_str(&format!(" serde({})", serde.join(", ")));
-                    }
-                    lines.push(line);
-                    for f in fields {
-                        let mut line = format!("field {name}.{}: {}", f.name, f.ty);
-                        if f.wire != f.name {
-                            line.push_str(&format!(" as {:?}", f.wire));
-                        }
-                        if f.default {
-                            line.push_str(" default");
-                        }
-                        if !f.serde.is_empty() {
-                            line.push_str(&format!(" serde({})", f.serde.join(", ")));
-                        }
-                        lines.push(line);
-                    }
-                }
-                TypeKind::Opaque => lines.push(format!("opaque {name}")),
-                TypeKind::Newtype { inner } => lines.push(format!("newtype {name}({inner})")),
-                TypeKind::Alias { target } => lines.push(format!("alias {name} = {target}")),
-                TypeKind::ClosedEnum { variants } => {
-                    lines.push(format!("closed enum {name}"));
-                    for v in variants {
-                        lines.push(format!("variant {name}.{v}"));
-                    }
-                }
-                TypeKind::Enum { values } => {
-                    lines.push(format!("enum {name}"));
-                    for (value, variant) in values {
-                        lines.push(format!("value {name}.{variant} = {value:?}"));
-                    }
-                }
-                TypeKind::Union { property, cases } => {
-                    lines.push(format!("union {name} tag {property:?}"));
-                    for c in cases {
-                        let mut line =
-                            format!("case {name}.{}({}) = {:?}", c.variant, c.member, c.tag);
-                        if c.member_keeps_tag {
-                            line.push_str(" keeps tag");
-                        }
-                        lines.push(line);
-                    }
-                }
-            }
-        }
-        lines.extend(self.facade.lines());
-        lines
+        )
     }
 
     /// The manifest as text (the lines of [`Surface::lines`], each ending with a newline).
@@ -553,6 +447,183 @@ impl fmt::Display for Surface {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text())
     }
+}
+
+/// The open enums and unions of the model, which `portone-gen` writes itself (not progenitor).
+fn open_types(model: &ApiModel) -> BTreeMap<String, TypeKind> {
+    let mut open: BTreeMap<String, TypeKind> = BTreeMap::new();
+    for e in &model.enums {
+        let mut values: Vec<(String, String)> = e
+            .values
+            .iter()
+            .map(|v| (v.value.clone(), v.variant.clone()))
+            .collect();
+        values.sort();
+        open.insert(e.rust_name.clone(), TypeKind::Enum { values });
+    }
+    for u in &model.unions {
+        let mut cases: Vec<CaseSurface> = u
+            .cases
+            .iter()
+            .map(|c| CaseSurface {
+                tag: c.tag.clone(),
+                variant: c.variant.clone(),
+                member: format!("types::{}", c.member_rust),
+                member_keeps_tag: c.member_keeps_tag,
+            })
+            .collect();
+        cases.sort_by(|a, b| a.tag.cmp(&b.tag));
+        open.insert(
+            u.rust_name.clone(),
+            TypeKind::Union {
+                property: u.property.clone(),
+                cases,
+            },
+        );
+    }
+    open
+}
+
+/// The names of all generated types: the open ones and the items of the `types` module.
+fn known_type_names(open: &BTreeMap<String, TypeKind>, items: &[syn::Item]) -> BTreeSet<String> {
+    let mut known: BTreeSet<String> = open.keys().cloned().collect();
+    for item in items {
+        if let Some(name) = item_name(item) {
+            known.insert(name);
+        }
+    }
+    known
+}
+
+/// Every type of the `types` module, the `open` enums and unions included (progenitor must not
+/// have generated them).
+fn read_types(
+    items: &[syn::Item],
+    printer: &TypePrinter<'_>,
+    open: BTreeMap<String, TypeKind>,
+) -> Result<BTreeMap<String, TypeKind>, SurfaceError> {
+    let mut types: BTreeMap<String, TypeKind> = BTreeMap::new();
+    read_type_items(items, "", printer, &mut types)?;
+    if let Some(name) = types.keys().find(|name| open.contains_key(*name)) {
+        return unexpected(
+            format!("types::{name}"),
+            "generated by progenitor although it should be an open enum/union",
+        );
+    }
+    for (name, kind) in open {
+        types.insert(name, kind);
+    }
+    Ok(types)
+}
+
+/// The public methods of `Client`: the async ones (operations) by name, and the others
+/// (constructors...) sorted by name.
+fn read_client_methods(
+    generated: &Generated,
+    printer: &TypePrinter<'_>,
+) -> Result<(BTreeMap<String, Signature>, Vec<Signature>), SurfaceError> {
+    let mut methods: BTreeMap<String, Signature> = BTreeMap::new();
+    let mut client_fns = Vec::new();
+    for imp in generated.client_impls() {
+        for item in &imp.items {
+            let syn::ImplItem::Fn(f) = item else { continue };
+            if !matches!(f.vis, syn::Visibility::Public(_)) {
+                continue;
+            }
+            let sig = read_signature(&f.sig, printer)?;
+            if f.sig.asyncness.is_some() {
+                methods.insert(sig.name.clone(), sig);
+            } else {
+                client_fns.push(sig);
+            }
+        }
+    }
+    client_fns.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok((methods, client_fns))
+}
+
+/// The operations of the model with their generated `methods` (each operation must have one,
+/// and each method an operation), sorted by method name.
+fn read_operations(
+    model: &ApiModel,
+    mut methods: BTreeMap<String, Signature>,
+) -> Result<Vec<OperationSurface>, SurfaceError> {
+    let mut operations = Vec::new();
+    for op in &model.operations {
+        let Some(signature) = methods.remove(&op.rust_name) else {
+            return unexpected(
+                format!("Client::{}", op.rust_name),
+                "operation has no generated method",
+            );
+        };
+        operations.push(operation_surface(op, signature)?);
+    }
+    if let Some(extra) = methods.keys().next() {
+        return unexpected(
+            format!("Client::{extra}"),
+            "generated method matches no operation of the model",
+        );
+    }
+    operations.sort_by(|a, b| a.signature.name.cmp(&b.signature.name));
+    Ok(operations)
+}
+
+/// One operation and its generated method, checked against the model (return type, body
+/// parameter).
+fn operation_surface(
+    op: &Operation,
+    signature: Signature,
+) -> Result<OperationSurface, SurfaceError> {
+    let item = format!("Client::{}", op.rust_name);
+    let success = match &op.success {
+        SuccessBody::Json(schema) => format!("types::{}", rust_type_name(schema)),
+        SuccessBody::Bytes(_) => "ByteStream".to_owned(),
+        SuccessBody::Empty => "()".to_owned(),
+    };
+    let error = op
+        .error_schema
+        .as_deref()
+        .map(|s| format!("types::{}", rust_type_name(s)));
+    let expected_output = format!(
+        "Result<ResponseValue<{success}>, Error<{}>>",
+        error.as_deref().unwrap_or("()")
+    );
+    if signature.output != expected_output {
+        return unexpected(
+            item,
+            format!(
+                "returns {} but the model says {expected_output}",
+                signature.output
+            ),
+        );
+    }
+    let body = op.body.as_ref().map(|b| BodySurface {
+        type_name: format!("types::{}", rust_type_name(&b.schema)),
+        in_query: op.body_in_query(),
+        required: b.required,
+    });
+    if let Some(b) = &body {
+        let expected = format!("&{}", b.type_name);
+        if !signature
+            .params
+            .iter()
+            .any(|(name, ty)| name == "body" && ty == &expected)
+        {
+            return unexpected(item, format!("has no parameter `body: {expected}`"));
+        }
+    }
+    Ok(OperationSurface {
+        id: op.id.clone(),
+        method: op.method,
+        path: op.path.clone(),
+        signature,
+        category: op.category.clone(),
+        body,
+        success,
+        error,
+        unstable: op.unstable,
+        authenticated: op.authenticated,
+    })
 }
 
 /// The items of `pub mod types` and the inherent `impl Client` blocks.
@@ -603,76 +674,7 @@ fn read_type_item(
 ) -> Result<Option<(String, TypeKind)>, SurfaceError> {
     match item {
         syn::Item::Struct(s) if is_pub(&s.vis) => {
-            let name = s.ident.to_string();
-            let location = format!("types::{name}");
-            let default = derives(&s.attrs, &location)?.contains("Default");
-            let serde = portone_openapi::codegen::serde_args(&s.attrs);
-            match &s.fields {
-                syn::Fields::Named(named) => {
-                    let mut fields = Vec::new();
-                    for field in &named.named {
-                        let ident = field.ident.as_ref().expect("named field");
-                        let field_name = ident.to_string();
-                        let field_location = format!("{location}.{field_name}");
-                        if !is_pub(&field.vis) {
-                            return unexpected(field_location, "field is not public");
-                        }
-                        let ty = printer.print(&field.ty, true, &field_location)?;
-                        let mut wire = field_name.trim_start_matches("r#").to_owned();
-                        let mut default = false;
-                        let mut other = Vec::new();
-                        for entry in portone_openapi::codegen::serde_args(&field.attrs) {
-                            if let Some(rename) = entry.strip_prefix("rename = ") {
-                                wire = serde_json::from_str(rename).map_err(|_| {
-                                    SurfaceError::Unexpected {
-                                        item: field_location.clone(),
-                                        problem: format!("unreadable rename {rename}"),
-                                    }
-                                })?;
-                            } else if entry == "default" {
-                                default = true;
-                            } else if !entry.starts_with("skip_serializing_if") {
-                                other.push(entry);
-                            }
-                        }
-                        fields.push(FieldSurface {
-                            name: field_name,
-                            wire,
-                            ty,
-                            default,
-                            serde: other,
-                        });
-                    }
-                    fields.sort_by(|a, b| a.name.cmp(&b.name));
-                    Ok(Some((
-                        name,
-                        TypeKind::Struct {
-                            default,
-                            serde,
-                            fields,
-                        },
-                    )))
-                }
-                syn::Fields::Unnamed(unnamed)
-                    if unnamed.unnamed.iter().all(|f| !is_pub(&f.vis)) =>
-                {
-                    Ok(Some((name, TypeKind::Opaque)))
-                }
-                syn::Fields::Unnamed(unnamed) if unnamed.unnamed.len() == 1 => {
-                    let field = &unnamed.unnamed[0];
-                    let inner = printer.print(&field.ty, true, &location)?;
-                    Ok(Some((name, TypeKind::Newtype { inner })))
-                }
-                syn::Fields::Unit if serde.is_empty() => Ok(Some((
-                    name,
-                    TypeKind::Struct {
-                        default,
-                        serde,
-                        fields: vec![],
-                    },
-                ))),
-                _ => unexpected(location, "struct shape not understood"),
-            }
+            Ok(Some((s.ident.to_string(), read_struct(s, printer)?)))
         }
         syn::Item::Enum(e) if is_pub(&e.vis) => {
             let variants = e
@@ -712,6 +714,81 @@ fn read_type_item(
             ),
         ),
     }
+}
+
+/// Reads a public struct of the `types` module: one with named fields, an opaque or newtype
+/// tuple struct, or a unit struct.
+fn read_struct(s: &syn::ItemStruct, printer: &TypePrinter<'_>) -> Result<TypeKind, SurfaceError> {
+    let location = format!("types::{}", s.ident);
+    let default = derives(&s.attrs, &location)?.contains("Default");
+    let serde = portone_openapi::codegen::serde_args(&s.attrs);
+    match &s.fields {
+        syn::Fields::Named(named) => {
+            let mut fields = named
+                .named
+                .iter()
+                .map(|field| read_field(field, &location, printer))
+                .collect::<Result<Vec<_>, _>>()?;
+            fields.sort_by(|a, b| a.name.cmp(&b.name));
+            Ok(TypeKind::Struct {
+                default,
+                serde,
+                fields,
+            })
+        }
+        syn::Fields::Unnamed(unnamed) if unnamed.unnamed.iter().all(|f| !is_pub(&f.vis)) => {
+            Ok(TypeKind::Opaque)
+        }
+        syn::Fields::Unnamed(unnamed) if unnamed.unnamed.len() == 1 => {
+            let field = &unnamed.unnamed[0];
+            let inner = printer.print(&field.ty, true, &location)?;
+            Ok(TypeKind::Newtype { inner })
+        }
+        syn::Fields::Unit if serde.is_empty() => Ok(TypeKind::Struct {
+            default,
+            serde,
+            fields: vec![],
+        }),
+        _ => unexpected(location, "struct shape not understood"),
+    }
+}
+
+/// Reads a named field of the struct at `location`: Rust and wire names, type, and the serde
+/// attributes that change the wire format.
+fn read_field(
+    field: &syn::Field,
+    location: &str,
+    printer: &TypePrinter<'_>,
+) -> Result<FieldSurface, SurfaceError> {
+    let ident = field.ident.as_ref().expect("named field");
+    let field_name = ident.to_string();
+    let field_location = format!("{location}.{field_name}");
+    if !is_pub(&field.vis) {
+        return unexpected(field_location, "field is not public");
+    }
+    let ty = printer.print(&field.ty, true, &field_location)?;
+    let mut wire = field_name.trim_start_matches("r#").to_owned();
+    let mut default = false;
+    let mut other = Vec::new();
+    for entry in portone_openapi::codegen::serde_args(&field.attrs) {
+        if let Some(rename) = entry.strip_prefix("rename = ") {
+            wire = serde_json::from_str(rename).map_err(|_| SurfaceError::Unexpected {
+                item: field_location.clone(),
+                problem: format!("unreadable rename {rename}"),
+            })?;
+        } else if entry == "default" {
+            default = true;
+        } else if !entry.starts_with("skip_serializing_if") {
+            other.push(entry);
+        }
+    }
+    Ok(FieldSurface {
+        name: field_name,
+        wire,
+        ty,
+        default,
+        serde: other,
+    })
 }
 
 fn derives(attrs: &[syn::Attribute], location: &str) -> Result<BTreeSet<String>, SurfaceError> {

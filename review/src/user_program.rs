@@ -17,7 +17,7 @@
 use std::fmt::Write as _;
 use std::ops::Range;
 
-use crate::facade::FacadeSurface;
+use crate::facade::{Call, FacadeSurface, Stream, Struct};
 
 /// One item of the program.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,113 +48,16 @@ impl UserProgram {
         program.line("#![allow(unused, non_snake_case, clippy::all, deprecated)]");
         program.line("use portone_client::PortOne;");
         for (method, call) in &old.calls {
-            let expected = new.calls.get(method).is_some_and(|n| {
-                new.reachable_at(method, &call.group)
-                    && n.arguments == call.arguments
-                    && call.setters.iter().all(|s| n.setters.contains(s))
-                    && (n.store_id || !call.store_id)
-            });
-            let mut params = vec!["portone: &PortOne".to_owned()];
-            let mut args = Vec::new();
-            for (i, (name, ty)) in call.arguments.iter().enumerate() {
-                match literal(ty) {
-                    Some(value) => args.push(value),
-                    None => {
-                        params.push(format!("p{i}: {ty}"));
-                        args.push(format!("p{i}"));
-                    }
-                }
-                let _ = name;
-            }
-            let accessors: String = call.group.iter().map(|g| format!(".{g}()")).collect();
-            let body = format!(
-                "let _ = ::std::future::IntoFuture::into_future(portone{accessors}.{method}({}));",
-                args.join(", ")
-            );
-            program.item(
-                &format!("call_{method}"),
-                "call",
-                &params,
-                &[body],
-                expected,
-            );
-            if let Some(stream) = &call.stream {
-                // The stream takes the body by value.
-                let (params, args) = stream_arguments(call);
-                let body = format!(
-                    "let _ = portone{accessors}.{}({});",
-                    stream.method,
-                    args.join(", ")
-                );
-                let expected = expected
-                    && new.calls[method]
-                        .stream
-                        .as_ref()
-                        .is_some_and(|n| n == stream);
-                program.item(
-                    &format!("stream_{method}"),
-                    "stream",
-                    &params,
-                    &[body],
-                    expected,
-                );
-            }
+            program.call_items(method, call, new);
         }
         for (name, s) in &old.structs {
             if s.setters.is_empty() {
                 continue; // only the structs requests use are built by users
             }
-            let expected = new.structs.get(name).is_some_and(|n| {
-                n.required == s.required && s.setters.iter().all(|f| n.setters.contains(f))
-            });
-            let mut params = Vec::new();
-            let value = |ty: &str, params: &mut Vec<String>| -> String {
-                literal(ty).unwrap_or_else(|| {
-                    let i = params.len();
-                    params.push(format!("p{i}: {ty}"));
-                    format!("p{i}")
-                })
-            };
-            let path = format!("portone_client::types::{name}");
-            let new_call = match s.required.as_slice() {
-                [] => format!("{path}::new()"),
-                [(_, ty)] => format!("{path}::new({})", value(ty, &mut params)),
-                fields => {
-                    let named: Vec<String> = fields
-                        .iter()
-                        .map(|(field, ty)| format!("{field}: {}", value(ty, &mut params)))
-                        .collect();
-                    format!("{path}::new({path}Required {{ {} }})", named.join(", "))
-                }
-            };
-            let setters: String = s
-                .setters
-                .iter()
-                .map(|(field, ty)| format!(".{field}({})", value(ty, &mut params)))
-                .collect();
-            let body = format!("let _ = {new_call}{setters};");
-            program.item(
-                &format!("build_{name}"),
-                "build",
-                &params,
-                &[body],
-                expected,
-            );
+            program.build_item(name, s, new);
         }
-        for ((union, method), returns) in &old.accessors {
-            let expected = new
-                .accessors
-                .get(&(union.clone(), method.clone()))
-                .is_some_and(|r| r == returns);
-            let params = [format!("value: &portone_client::types::{union}")];
-            let body = format!("let _ = value.{method}();");
-            program.item(
-                &format!("read_{union}_{method}"),
-                "read",
-                &params,
-                &[body],
-                expected,
-            );
+        for (accessor, returns) in &old.accessors {
+            program.read_item(accessor, returns, new);
         }
         UserProgram {
             source: program.source,
@@ -170,7 +73,7 @@ impl UserProgram {
 
 /// The parameters and arguments of a stream call: path parameters as literals, the body (taken
 /// by value) as a parameter.
-fn stream_arguments(call: &crate::facade::Call) -> (Vec<String>, Vec<String>) {
+fn stream_arguments(call: &Call) -> (Vec<String>, Vec<String>) {
     let mut params = vec!["portone: &PortOne".to_owned()];
     let mut args = Vec::new();
     for (i, (_, ty)) in call.arguments.iter().enumerate() {
@@ -241,4 +144,129 @@ impl Writer {
             kind,
         });
     }
+}
+
+/// The items of the program, each judged against the other spec's facade `new`.
+impl Writer {
+    /// The item calling a facade method with its required arguments, and the one calling its
+    /// stream method if it has one.
+    fn call_items(&mut self, method: &str, call: &Call, new: &FacadeSurface) {
+        let expected = new.calls.get(method).is_some_and(|n| {
+            new.reachable_at(method, &call.group)
+                && n.arguments == call.arguments
+                && call.setters.iter().all(|s| n.setters.contains(s))
+                && (n.store_id || !call.store_id)
+        });
+        let mut params = vec!["portone: &PortOne".to_owned()];
+        let mut args = Vec::new();
+        for (i, (_, ty)) in call.arguments.iter().enumerate() {
+            match literal(ty) {
+                Some(value) => args.push(value),
+                None => {
+                    params.push(format!("p{i}: {ty}"));
+                    args.push(format!("p{i}"));
+                }
+            }
+        }
+        let accessors = group_accessors(call);
+        let body = format!(
+            "let _ = ::std::future::IntoFuture::into_future(portone{accessors}.{method}({}));",
+            args.join(", ")
+        );
+        self.item(
+            &format!("call_{method}"),
+            "call",
+            &params,
+            &[body],
+            expected,
+        );
+        if let Some(stream) = &call.stream {
+            let expected = expected
+                && new.calls[method]
+                    .stream
+                    .as_ref()
+                    .is_some_and(|n| n == stream);
+            self.stream_item(method, call, stream, expected);
+        }
+    }
+
+    /// The item calling the stream method of a list operation (`expected` as judged by the
+    /// caller).
+    fn stream_item(&mut self, method: &str, call: &Call, stream: &Stream, expected: bool) {
+        // The stream takes the body by value.
+        let (params, args) = stream_arguments(call);
+        let body = format!(
+            "let _ = portone{}.{}({});",
+            group_accessors(call),
+            stream.method,
+            args.join(", ")
+        );
+        self.item(
+            &format!("stream_{method}"),
+            "stream",
+            &params,
+            &[body],
+            expected,
+        );
+    }
+
+    /// The item building a request struct: `new` with its required fields, then every setter.
+    fn build_item(&mut self, name: &str, s: &Struct, new: &FacadeSurface) {
+        let expected = new.structs.get(name).is_some_and(|n| {
+            n.required == s.required && s.setters.iter().all(|f| n.setters.contains(f))
+        });
+        let mut params = Vec::new();
+        let value = |ty: &str, params: &mut Vec<String>| -> String {
+            literal(ty).unwrap_or_else(|| {
+                let i = params.len();
+                params.push(format!("p{i}: {ty}"));
+                format!("p{i}")
+            })
+        };
+        let path = format!("portone_client::types::{name}");
+        let new_call = match s.required.as_slice() {
+            [] => format!("{path}::new()"),
+            [(_, ty)] => format!("{path}::new({})", value(ty, &mut params)),
+            fields => {
+                let named: Vec<String> = fields
+                    .iter()
+                    .map(|(field, ty)| format!("{field}: {}", value(ty, &mut params)))
+                    .collect();
+                format!("{path}::new({path}Required {{ {} }})", named.join(", "))
+            }
+        };
+        let setters: String = s
+            .setters
+            .iter()
+            .map(|(field, ty)| format!(".{field}({})", value(ty, &mut params)))
+            .collect();
+        let body = format!("let _ = {new_call}{setters};");
+        self.item(
+            &format!("build_{name}"),
+            "build",
+            &params,
+            &[body],
+            expected,
+        );
+    }
+
+    /// The item reading a union through its accessor `(union, method)`.
+    fn read_item(&mut self, accessor: &(String, String), returns: &str, new: &FacadeSurface) {
+        let (union, method) = accessor;
+        let expected = new.accessors.get(accessor).is_some_and(|r| r == returns);
+        let params = [format!("value: &portone_client::types::{union}")];
+        let body = format!("let _ = value.{method}();");
+        self.item(
+            &format!("read_{union}_{method}"),
+            "read",
+            &params,
+            &[body],
+            expected,
+        );
+    }
+}
+
+/// The group accessors leading to a call from `PortOne` (`.payment().billing_key()`).
+fn group_accessors(call: &Call) -> String {
+    call.group.iter().map(|g| format!(".{g}()")).collect()
 }

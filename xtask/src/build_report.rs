@@ -98,36 +98,7 @@ pub fn run(args: &BuildReportArgs) -> Result<(), String> {
              (Debian/Ubuntu: `apt-get install time`)"
         ));
     }
-    let root = workspace_root();
-    let report_dir = args
-        .target_dir
-        .clone()
-        .unwrap_or_else(|| root.join("target/build-report"));
-    let report_dir = std::path::absolute(&report_dir).map_err(|e| e.to_string())?;
-    fs::create_dir_all(&report_dir)
-        .map_err(|e| format!("cannot create {}: {e}", report_dir.display()))?;
-
-    eprintln!("==> packages (cargo xtask package)");
-    crate::package::run_command(&PackageArgs {
-        allow_dirty: true,
-        ..PackageArgs::default()
-    })?;
-    let snapshot = fresh_copy(&root, &report_dir.join("workspace"), true)?;
-    let spec_path = snapshot.join("openapi/portone-v2.openapi.json");
-    let consumer = fresh_copy(&root.join("consumer"), &report_dir.join("consumer"), false)?;
-    let anchor = report_dir.join("anchor");
-    write_anchor(&anchor)?;
-
-    // Downloads are not build time.
-    let mut fetch = cargo(&snapshot);
-    fetch.args(["fetch", "--quiet"]);
-    crate::cargo::run("cargo fetch (workspace)", fetch)?;
-    if !args.no_anchor {
-        let mut fetch = cargo(&anchor);
-        fetch.args(["fetch", "--quiet"]);
-        crate::cargo::run("cargo fetch (anchor)", fetch)?;
-    }
-
+    let projects = Projects::prepare(args)?;
     let load = fs::read_to_string("/proc/loadavg").unwrap_or_default();
     eprintln!(
         "==> load average before measuring: {}",
@@ -136,10 +107,149 @@ pub fn run(args: &BuildReportArgs) -> Result<(), String> {
             .collect::<Vec<_>>()
             .join(" ")
     );
+    let results = projects.measure(args)?;
+    println!("{}", table(&results, args.jobs));
+    if args.timings {
+        println!(
+            "cargo --timings reports: {}/target-*/cargo-timings",
+            projects.report_dir.display()
+        );
+    }
+    Ok(())
+}
 
-    // Every build in its own target dir, cleaned first.
-    let build = |step: &'static str, target: Target, mut cmd: Command, dir: &str| {
-        let build_dir = report_dir.join(dir);
+/// What the report builds: copies of the workspace and the consumer on the packages, and the
+/// anchor project.
+struct Projects {
+    report_dir: PathBuf,
+    snapshot: PathBuf,
+    consumer: PathBuf,
+    anchor: PathBuf,
+}
+
+impl Projects {
+    /// Packages the crates, copies the projects and downloads their dependencies (downloads
+    /// are not build time).
+    fn prepare(args: &BuildReportArgs) -> Result<Projects, String> {
+        let root = workspace_root();
+        let report_dir = args
+            .target_dir
+            .clone()
+            .unwrap_or_else(|| root.join("target/build-report"));
+        let report_dir = std::path::absolute(&report_dir).map_err(|e| e.to_string())?;
+        fs::create_dir_all(&report_dir)
+            .map_err(|e| format!("cannot create {}: {e}", report_dir.display()))?;
+
+        eprintln!("==> packages (cargo xtask package)");
+        crate::package::run_command(&PackageArgs {
+            allow_dirty: true,
+            ..PackageArgs::default()
+        })?;
+        let snapshot = fresh_copy(&root, &report_dir.join("workspace"), true)?;
+        let consumer = fresh_copy(&root.join("consumer"), &report_dir.join("consumer"), false)?;
+        let anchor = report_dir.join("anchor");
+        write_anchor(&anchor)?;
+
+        let mut fetch = cargo(&snapshot);
+        fetch.args(["fetch", "--quiet"]);
+        crate::cargo::run("cargo fetch (workspace)", fetch)?;
+        if !args.no_anchor {
+            let mut fetch = cargo(&anchor);
+            fetch.args(["fetch", "--quiet"]);
+            crate::cargo::run("cargo fetch (anchor)", fetch)?;
+        }
+        Ok(Projects {
+            report_dir,
+            snapshot,
+            consumer,
+            anchor,
+        })
+    }
+
+    /// Runs and measures every build of the report, in order.
+    fn measure(&self, args: &BuildReportArgs) -> Result<Vec<Measurement>, String> {
+        let mut results = Vec::new();
+        if !args.no_anchor {
+            let mut cmd = cargo(&self.anchor);
+            cmd.args(["build", "--offline"]);
+            results.push(self.build(
+                args,
+                "anchor: a project depending on portone-rs 0.1.0",
+                Target::None,
+                cmd,
+                "target-anchor",
+            )?);
+        }
+        let cmd = packages_cargo(&self.consumer, &["build", "--features", "every-category"]);
+        results.push(self.build(
+            args,
+            "consumer: portone-client, default features",
+            Target::OfAnchor(CONSUMER_DEFAULT_RATIO),
+            cmd,
+            "target-consumer-default",
+        )?);
+        let cmd = packages_cargo(&self.consumer, &["build"]);
+        results.push(self.build(
+            args,
+            "consumer: portone-client, payment + identity-verification",
+            Target::OfAnchor(CONSUMER_MINIMAL_RATIO),
+            cmd,
+            "target-consumer-minimal",
+        )?);
+        results.extend(self.measure_workspace(args)?);
+        Ok(results)
+    }
+
+    /// The workspace's clean build, then its rebuilds after a facade edit and a spec change.
+    fn measure_workspace(&self, args: &BuildReportArgs) -> Result<Vec<Measurement>, String> {
+        let workspace_build = || {
+            let mut cmd = cargo(&self.snapshot);
+            cmd.args(["build", "-p", "portone-client"]);
+            cmd
+        };
+        let mut results = vec![self.build(
+            args,
+            "workspace: clean build of portone-client",
+            Target::None,
+            workspace_build(),
+            "target-workspace",
+        )?];
+        let facade = self.snapshot.join("portone-client/src/lib.rs");
+        append(&facade, "\n// build-report: an edit of the facade\n")?;
+        results.push(self.build(
+            args,
+            "workspace: rebuild after a facade edit (portone-client/src/lib.rs)",
+            Target::Wall(FACADE_TARGET),
+            workspace_build(),
+            "target-workspace",
+        )?);
+        let changed_spec = self.report_dir.join("changed-spec.openapi.json");
+        write_changed_spec(
+            &self.snapshot.join("openapi/portone-v2.openapi.json"),
+            &changed_spec,
+        )?;
+        let mut cmd = workspace_build();
+        cmd.env(SPEC_OVERRIDE_ENV, &changed_spec);
+        results.push(self.build(
+            args,
+            "workspace: rebuild after a spec change (one description)",
+            Target::Wall(SPEC_TARGET),
+            cmd,
+            "target-workspace",
+        )?);
+        Ok(results)
+    }
+
+    /// One measured build in its own target dir (cleaned first, unless it measures a rebuild).
+    fn build(
+        &self,
+        args: &BuildReportArgs,
+        step: &'static str,
+        target: Target,
+        mut cmd: Command,
+        dir: &str,
+    ) -> Result<Measurement, String> {
+        let build_dir = self.report_dir.join(dir);
         let rebuild = matches!(target, Target::Wall(_));
         if build_dir.exists() && !rebuild {
             fs::remove_dir_all(&build_dir)
@@ -150,73 +260,8 @@ pub fn run(args: &BuildReportArgs) -> Result<(), String> {
         if args.timings {
             cmd.arg("--timings");
         }
-        measure(step, target, cmd, &report_dir)
-    };
-
-    let mut results = Vec::new();
-    if !args.no_anchor {
-        let mut cmd = cargo(&anchor);
-        cmd.args(["build", "--offline"]);
-        results.push(build(
-            "anchor: a project depending on portone-rs 0.1.0",
-            Target::None,
-            cmd,
-            "target-anchor",
-        )?);
+        measure(step, target, cmd, &self.report_dir)
     }
-    let cmd = packages_cargo(&consumer, &["build", "--features", "every-category"]);
-    results.push(build(
-        "consumer: portone-client, default features",
-        Target::OfAnchor(CONSUMER_DEFAULT_RATIO),
-        cmd,
-        "target-consumer-default",
-    )?);
-    let cmd = packages_cargo(&consumer, &["build"]);
-    results.push(build(
-        "consumer: portone-client, payment + identity-verification",
-        Target::OfAnchor(CONSUMER_MINIMAL_RATIO),
-        cmd,
-        "target-consumer-minimal",
-    )?);
-
-    let workspace_build = || {
-        let mut cmd = cargo(&snapshot);
-        cmd.args(["build", "-p", "portone-client"]);
-        cmd
-    };
-    results.push(build(
-        "workspace: clean build of portone-client",
-        Target::None,
-        workspace_build(),
-        "target-workspace",
-    )?);
-    let facade = snapshot.join("portone-client/src/lib.rs");
-    append(&facade, "\n// build-report: an edit of the facade\n")?;
-    results.push(build(
-        "workspace: rebuild after a facade edit (portone-client/src/lib.rs)",
-        Target::Wall(FACADE_TARGET),
-        workspace_build(),
-        "target-workspace",
-    )?);
-    let changed_spec = report_dir.join("changed-spec.openapi.json");
-    write_changed_spec(&spec_path, &changed_spec)?;
-    let mut cmd = workspace_build();
-    cmd.env(SPEC_OVERRIDE_ENV, &changed_spec);
-    results.push(build(
-        "workspace: rebuild after a spec change (one description)",
-        Target::Wall(SPEC_TARGET),
-        cmd,
-        "target-workspace",
-    )?);
-
-    println!("{}", table(&results, args.jobs));
-    if args.timings {
-        println!(
-            "cargo --timings reports: {}/target-*/cargo-timings",
-            report_dir.display()
-        );
-    }
-    Ok(())
 }
 
 /// The project that depends on `portone-rs` (a `main` that uses nothing: a dependency's build).

@@ -108,6 +108,8 @@ fn words(items: &[&str]) -> Vec<String> {
 }
 
 /// The steps for `outcome` (none when nothing changed).
+// Long only because rustfmt puts each word of these command lines on its own line: the
+// commands read best as one list.
 pub fn plan(outcome: &Outcome, report: &str, branch: &str, base: &str) -> Vec<Step> {
     if !outcome.changed {
         return Vec::new();

@@ -194,67 +194,80 @@ fn check_pair(old: &Path, new: &Path) -> Result<Outcome, String> {
         )
         .env(MOVES_ENV, &moves_file);
     let errors = compile_errors(check)?;
-    let mut outcome = Outcome::default();
-    let mut failing = std::collections::BTreeSet::new();
-    for (line, message) in &errors {
-        match program.item_at(*line) {
-            Some(item) => {
-                failing.insert(item.name.clone());
-                if item.expected {
-                    outcome
-                        .broken_expected
-                        .push(format!("{} (line {line}): {message}", item.name));
+    let outcome = Outcome::of(&program, &errors)?;
+    outcome.print();
+    Ok(outcome)
+}
+
+impl Outcome {
+    /// Which items of `program` compiled, given the compiler's errors (line, message).
+    fn of(program: &UserProgram, errors: &[(usize, String)]) -> Result<Outcome, String> {
+        let mut outcome = Outcome::default();
+        let mut failing = std::collections::BTreeSet::new();
+        for (line, message) in errors {
+            match program.item_at(*line) {
+                Some(item) => {
+                    failing.insert(item.name.clone());
+                    if item.expected {
+                        outcome
+                            .broken_expected
+                            .push(format!("{} (line {line}): {message}", item.name));
+                    }
+                }
+                None => {
+                    return Err(format!(
+                        "the program does not compile outside its items (line {line}): {message}"
+                    ));
                 }
             }
-            None => {
-                return Err(format!(
-                    "the program does not compile outside its items (line {line}): {message}"
-                ));
-            }
         }
-    }
-    for item in &program.items {
-        if item.expected {
-            outcome.expected += 1;
-            if !failing.contains(&item.name) {
-                *outcome.compiled.entry(item.kind).or_default() += 1;
-            }
-        } else {
-            *outcome.excluded.entry(item.kind).or_default() += 1;
-            outcome.excluded_names.push(item.name.clone());
-            if failing.contains(&item.name) {
-                outcome.excluded_failing += 1;
-            }
-        }
-    }
-    eprintln!(
-        "    {} of {} items the newer facade has unchanged compile ({}); {} excluded as breaking \
-         ({}), {} of which fail to compile",
-        outcome.compiled.values().sum::<usize>(),
-        outcome.expected,
-        counts(&outcome.compiled),
-        outcome.excluded.values().sum::<usize>(),
-        counts(&outcome.excluded),
-        outcome.excluded_failing
-    );
-    if !outcome.excluded_names.is_empty() {
-        let shown: Vec<&str> = outcome
-            .excluded_names
-            .iter()
-            .take(8)
-            .map(String::as_str)
-            .collect();
-        eprintln!(
-            "    breaking: {}{}",
-            shown.join(", "),
-            if outcome.excluded_names.len() > shown.len() {
-                ", ..."
+        for item in &program.items {
+            if item.expected {
+                outcome.expected += 1;
+                if !failing.contains(&item.name) {
+                    *outcome.compiled.entry(item.kind).or_default() += 1;
+                }
             } else {
-                ""
+                *outcome.excluded.entry(item.kind).or_default() += 1;
+                outcome.excluded_names.push(item.name.clone());
+                if failing.contains(&item.name) {
+                    outcome.excluded_failing += 1;
+                }
             }
-        );
+        }
+        Ok(outcome)
     }
-    Ok(outcome)
+
+    /// The pair's summary lines.
+    fn print(&self) {
+        eprintln!(
+            "    {} of {} items the newer facade has unchanged compile ({}); {} excluded as \
+             breaking ({}), {} of which fail to compile",
+            self.compiled.values().sum::<usize>(),
+            self.expected,
+            counts(&self.compiled),
+            self.excluded.values().sum::<usize>(),
+            counts(&self.excluded),
+            self.excluded_failing
+        );
+        if !self.excluded_names.is_empty() {
+            let shown: Vec<&str> = self
+                .excluded_names
+                .iter()
+                .take(8)
+                .map(String::as_str)
+                .collect();
+            eprintln!(
+                "    breaking: {}{}",
+                shown.join(", "),
+                if self.excluded_names.len() > shown.len() {
+                    ", ..."
+                } else {
+                    ""
+                }
+            );
+        }
+    }
 }
 
 fn write_crate(dir: &Path, program: &UserProgram) -> Result<(), String> {

@@ -251,6 +251,12 @@ pub fn run(args: &UpdateSpecArgs) -> Result<(), String> {
         lock.schemas,
         paths.lock.display()
     );
+    regenerate_and_snapshot(args)
+}
+
+/// Regenerates from the newly pinned spec, runs the API-surface snapshot test and accepts or
+/// leaves its diff for review; prints the next steps.
+fn regenerate_and_snapshot(args: &UpdateSpecArgs) -> Result<(), String> {
     crate::cargo::step(
         "regenerate: cargo build -p portone-client --all-features",
         cargo(&["build", "-p", "portone-client", "--all-features"]),

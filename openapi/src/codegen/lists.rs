@@ -160,43 +160,86 @@ fn classify<'a>(schemas: &Map<String, Value>, op: &'a Operation) -> Classified<'
     let (Some(response_name), Some(response)) = (response_schema, response) else {
         return Classified::Unclassified("no JSON object success response".into());
     };
-
-    let arrays: Vec<(&String, &Value)> = response
-        .iter()
-        .filter(|(_, schema)| schema["type"] == "array")
-        .collect();
-    let item_component =
-        |schema: &Value| crate::refs::ref_name(&schema["items"]).map(str::to_owned);
-
-    let nested = body
-        .get("page")
-        .and_then(crate::refs::ref_name)
-        .filter(|input| {
-            schemas.get(*input).is_some_and(|schema| {
-                has_integers(schema, &["number", "size"]) && !requires(schema, &["number", "size"])
-            })
-        })
-        .map(str::to_owned);
-    let flat = has_integer_props(body, &["pageNumber", "pageSize"]);
-    let cursor = body.get("cursor").is_some_and(|s| s["type"] == "string")
-        && has_integer_props(body, &["size"]);
-
-    let list = |items: &str, item: String, page_info: Option<String>, style: Style| ListOp {
+    Candidate {
+        schemas,
         op,
-        body: body_name.to_owned(),
-        response: response_name.to_owned(),
-        items: items.to_owned(),
-        item,
-        page_info,
-        style,
-    };
+        body_name,
+        body,
+        response_name,
+        response,
+    }
+    .classify()
+}
 
-    if nested.is_some() || flat {
-        let Some(info) = response
+/// A list-like operation with JSON object request and response, to match against the paging
+/// styles.
+struct Candidate<'s, 'a> {
+    /// `components.schemas`.
+    schemas: &'s Map<String, Value>,
+    op: &'a Operation,
+    /// Component of the request body.
+    body_name: &'a str,
+    /// Properties of the request body.
+    body: &'s Map<String, Value>,
+    /// Component of the success response.
+    response_name: &'a str,
+    /// Properties of the success response.
+    response: &'s Map<String, Value>,
+}
+
+impl<'a> Candidate<'_, 'a> {
+    /// Numbered pages, cursor or neither, from the request body's paging properties.
+    fn classify(&self) -> Classified<'a> {
+        let nested = self.nested_page_input();
+        let flat = has_integer_props(self.body, &["pageNumber", "pageSize"]);
+        let cursor = self
+            .body
+            .get("cursor")
+            .is_some_and(|s| s["type"] == "string")
+            && has_integer_props(self.body, &["size"]);
+        if nested.is_some() || flat {
+            return self.numbered_pages(nested);
+        }
+        if cursor {
+            return self.cursor_pages();
+        }
+        Classified::Unclassified(
+            "neither `page: {number, size}`, `pageNumber`/`pageSize` nor `cursor`/`size` in the body"
+                .into(),
+        )
+    }
+
+    /// The component of the body's `page`, if it has optional integer `number` and `size`.
+    fn nested_page_input(&self) -> Option<String> {
+        self.body
+            .get("page")
+            .and_then(crate::refs::ref_name)
+            .filter(|input| {
+                self.schemas.get(*input).is_some_and(|schema| {
+                    has_integers(schema, &["number", "size"])
+                        && !requires(schema, &["number", "size"])
+                })
+            })
+            .map(str::to_owned)
+    }
+
+    /// The array properties of the response.
+    fn arrays(&self) -> Vec<(&String, &Value)> {
+        self.response
+            .iter()
+            .filter(|(_, schema)| schema["type"] == "array")
+            .collect()
+    }
+
+    /// A numbered-page list (`nested`: the component of the body's `page`, if any), if the
+    /// response has a page info and one array of component items.
+    fn numbered_pages(&self, nested: Option<String>) -> Classified<'a> {
+        let Some(info) = self
+            .response
             .get("page")
             .and_then(crate::refs::ref_name)
             .filter(|info| {
-                schemas
+                self.schemas
                     .get(*info)
                     .is_some_and(|s| has_integers(s, &["number", "size", "totalCount"]))
             })
@@ -206,6 +249,7 @@ fn classify<'a>(schemas: &Map<String, Value>, op: &'a Operation) -> Classified<'
                     .into(),
             );
         };
+        let arrays = self.arrays();
         let [(items, schema)] = arrays.as_slice() else {
             return Classified::Unclassified(format!(
                 "numbered pages, but the response has {} array properties instead of one",
@@ -219,14 +263,17 @@ fn classify<'a>(schemas: &Map<String, Value>, op: &'a Operation) -> Classified<'
             Some(input) => Style::NestedPage { input },
             None => Style::FlatPage,
         };
-        return Classified::List(list(items, item, Some(info.to_owned()), style));
+        Classified::List(self.list(items, item, Some(info.to_owned()), style))
     }
-    if cursor {
-        let with_cursor: Vec<(&String, String)> = arrays
-            .iter()
-            .filter_map(|(name, schema)| Some((*name, item_component(schema)?)))
+
+    /// A cursor list, if the response has one array of component items with a string `cursor`.
+    fn cursor_pages(&self) -> Classified<'a> {
+        let with_cursor: Vec<(&String, String)> = self
+            .arrays()
+            .into_iter()
+            .filter_map(|(name, schema)| Some((name, item_component(schema)?)))
             .filter(|(_, item)| {
-                properties(schemas, item)
+                properties(self.schemas, item)
                     .and_then(|p| p.get("cursor"))
                     .is_some_and(|c| c["type"] == "string")
             })
@@ -238,12 +285,32 @@ fn classify<'a>(schemas: &Map<String, Value>, op: &'a Operation) -> Classified<'
                 with_cursor.len()
             ));
         };
-        return Classified::List(list(items, item.clone(), None, Style::Cursor));
+        Classified::List(self.list(items, item.clone(), None, Style::Cursor))
     }
-    Classified::Unclassified(
-        "neither `page: {number, size}`, `pageNumber`/`pageSize` nor `cursor`/`size` in the body"
-            .into(),
-    )
+
+    /// The list operation, with these items and paging.
+    fn list(
+        &self,
+        items: &str,
+        item: String,
+        page_info: Option<String>,
+        style: Style,
+    ) -> ListOp<'a> {
+        ListOp {
+            op: self.op,
+            body: self.body_name.to_owned(),
+            response: self.response_name.to_owned(),
+            items: items.to_owned(),
+            item,
+            page_info,
+            style,
+        }
+    }
+}
+
+/// The component of an array schema's items.
+fn item_component(schema: &Value) -> Option<String> {
+    crate::refs::ref_name(&schema["items"]).map(str::to_owned)
 }
 
 fn properties<'s>(schemas: &'s Map<String, Value>, name: &str) -> Option<&'s Map<String, Value>> {

@@ -261,109 +261,145 @@ fn constructor(
     required: &[&Field],
     fields: &[Field],
 ) -> Result<(TokenStream, TokenStream), String> {
-    let inits_optional = fields.iter().filter(|f| f.optional).map(|f| {
-        let ident = &f.ident;
-        quote!(#ident: ::std::default::Default::default())
-    });
+    let inits_optional: Vec<TokenStream> = fields
+        .iter()
+        .filter(|f| f.optional)
+        .map(|f| {
+            let ident = &f.ident;
+            quote!(#ident: ::std::default::Default::default())
+        })
+        .collect();
     match required {
-        [] => {
-            let doc = format!(
-                "An empty `{name}`: every field is optional and starts empty; set them with the \
-                 setters."
-            );
-            Ok((
-                quote! {
-                    #[doc = #doc]
-                    pub fn new() -> Self {
-                        Self { #(#inits_optional,)* }
-                    }
-                },
-                quote!(),
-            ))
-        }
-        [field] => {
-            let ident = &field.ident;
-            let (param, init) = if is_string(&field.ty) {
-                (
-                    quote!(#ident: impl ::std::convert::Into<::std::string::String>),
-                    quote!(#ident.into()),
-                )
-            } else {
-                let ty = &field.ty;
-                (quote!(#ident: #ty), quote!(#ident))
-            };
-            let doc = format!(
-                "A `{name}` from its required field `{}`; the optional fields start empty and \
-                 are set with the setters.",
-                field.wire
-            );
-            Ok((
-                quote! {
-                    #[doc = #doc]
-                    pub fn new(#param) -> Self {
-                        Self { #ident: #init, #(#inits_optional,)* }
-                    }
-                },
-                quote!(),
-            ))
-        }
-        several => {
-            let required_ident = format_ident!("{name}Required");
-            let has_str = several.iter().any(|f| is_string(&f.ty));
-            let generics = if has_str { quote!(<'a>) } else { quote!() };
-            let decls = several.iter().map(|f| {
-                let ident = &f.ident;
-                let doc = with_field_doc(format!("`{}`.", f.wire), f);
-                let ty = if is_string(&f.ty) {
-                    quote!(&'a str)
-                } else {
-                    let ty = &f.ty;
-                    quote!(#ty)
-                };
-                quote!(#[doc = #doc] pub #ident: #ty)
-            });
-            let inits = several.iter().map(|f| {
-                let ident = &f.ident;
-                if is_string(&f.ty) {
-                    quote!(#ident: ::std::borrow::ToOwned::to_owned(required.#ident))
-                } else {
-                    quote!(#ident: required.#ident)
-                }
-            });
-            let names: Vec<String> = several.iter().map(|f| format!("`{}`", f.wire)).collect();
-            let struct_doc = format!(
-                "The required fields of [`{name}`], named at the call site: \
-                 `{name}::new({name}Required {{ .. }})`."
-            );
-            let doc = format!(
-                "A `{name}` from its required fields ({}); the optional fields start empty and \
-                 are set with the setters.",
-                names.join(", ")
-            );
-            let lifetime = if has_str { quote!(<'_>) } else { quote!() };
-            let debug_entries = debug_fields(name, several.iter().copied());
-            let required_name = required_ident.to_string();
-            Ok((
-                quote! {
-                    #[doc = #doc]
-                    pub fn new(required: #required_ident #lifetime) -> Self {
-                        Self { #(#inits,)* #(#inits_optional,)* }
-                    }
-                },
-                quote! {
-                    #[doc = #struct_doc]
-                    #[derive(Clone)]
-                    pub struct #required_ident #generics {
-                        #(#decls,)*
-                    }
+        [] => Ok((empty_constructor(name, &inits_optional), quote!())),
+        [field] => Ok((
+            single_field_constructor(name, field, &inits_optional),
+            quote!(),
+        )),
+        several => Ok((
+            required_struct_constructor(name, several, &inits_optional),
+            required_fields_struct(name, several),
+        )),
+    }
+}
 
-                    impl #generics ::std::fmt::Debug for #required_ident #generics {
-                        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                            f.debug_struct(#required_name) #(#debug_entries)* .finish()
-                        }
-                    }
-                },
-            ))
+/// `new()` for a struct whose fields are all optional.
+fn empty_constructor(name: &str, inits_optional: &[TokenStream]) -> TokenStream {
+    let doc = format!(
+        "An empty `{name}`: every field is optional and starts empty; set them with the \
+         setters."
+    );
+    quote! {
+        #[doc = #doc]
+        pub fn new() -> Self {
+            Self { #(#inits_optional,)* }
+        }
+    }
+}
+
+/// `new(field)` for a struct with one required field (a string one taking `impl Into<String>`).
+fn single_field_constructor(
+    name: &str,
+    field: &Field,
+    inits_optional: &[TokenStream],
+) -> TokenStream {
+    let ident = &field.ident;
+    let (param, init) = if is_string(&field.ty) {
+        (
+            quote!(#ident: impl ::std::convert::Into<::std::string::String>),
+            quote!(#ident.into()),
+        )
+    } else {
+        let ty = &field.ty;
+        (quote!(#ident: #ty), quote!(#ident))
+    };
+    let doc = format!(
+        "A `{name}` from its required field `{}`; the optional fields start empty and \
+         are set with the setters.",
+        field.wire
+    );
+    quote! {
+        #[doc = #doc]
+        pub fn new(#param) -> Self {
+            Self { #ident: #init, #(#inits_optional,)* }
+        }
+    }
+}
+
+/// Whether the `...Required` struct of these fields borrows strings (and so has a lifetime).
+fn borrows_str(required: &[&Field]) -> bool {
+    required.iter().any(|f| is_string(&f.ty))
+}
+
+/// `new(required)` for a struct with several required fields, taken in its `...Required` struct.
+fn required_struct_constructor(
+    name: &str,
+    several: &[&Field],
+    inits_optional: &[TokenStream],
+) -> TokenStream {
+    let required_ident = format_ident!("{name}Required");
+    let inits = several.iter().map(|f| {
+        let ident = &f.ident;
+        if is_string(&f.ty) {
+            quote!(#ident: ::std::borrow::ToOwned::to_owned(required.#ident))
+        } else {
+            quote!(#ident: required.#ident)
+        }
+    });
+    let names: Vec<String> = several.iter().map(|f| format!("`{}`", f.wire)).collect();
+    let doc = format!(
+        "A `{name}` from its required fields ({}); the optional fields start empty and \
+         are set with the setters.",
+        names.join(", ")
+    );
+    let lifetime = if borrows_str(several) {
+        quote!(<'_>)
+    } else {
+        quote!()
+    };
+    quote! {
+        #[doc = #doc]
+        pub fn new(required: #required_ident #lifetime) -> Self {
+            Self { #(#inits,)* #(#inits_optional,)* }
+        }
+    }
+}
+
+/// The `...Required` struct (strings borrowed as `&'a str`) and its `Debug`.
+fn required_fields_struct(name: &str, several: &[&Field]) -> TokenStream {
+    let required_ident = format_ident!("{name}Required");
+    let generics = if borrows_str(several) {
+        quote!(<'a>)
+    } else {
+        quote!()
+    };
+    let decls = several.iter().map(|f| {
+        let ident = &f.ident;
+        let doc = with_field_doc(format!("`{}`.", f.wire), f);
+        let ty = if is_string(&f.ty) {
+            quote!(&'a str)
+        } else {
+            let ty = &f.ty;
+            quote!(#ty)
+        };
+        quote!(#[doc = #doc] pub #ident: #ty)
+    });
+    let struct_doc = format!(
+        "The required fields of [`{name}`], named at the call site: \
+         `{name}::new({name}Required {{ .. }})`."
+    );
+    let debug_entries = debug_fields(name, several.iter().copied());
+    let required_name = required_ident.to_string();
+    quote! {
+        #[doc = #struct_doc]
+        #[derive(Clone)]
+        pub struct #required_ident #generics {
+            #(#decls,)*
+        }
+
+        impl #generics ::std::fmt::Debug for #required_ident #generics {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#required_name) #(#debug_entries)* .finish()
+            }
         }
     }
 }
