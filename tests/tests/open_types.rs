@@ -149,7 +149,13 @@ fn every_enum_value_round_trips_and_unknown_values_are_kept() {
         let decoded = decode("\"VALUE_ADDED_LATER\"").unwrap();
         assert!(decoded.unrecognized);
         assert_eq!(decoded.reserialized, json!("VALUE_ADDED_LATER"));
-        assert!(decode("42").is_err(), "{} accepts a number", e.name);
+        let err = decode("42").expect_err("an enum accepts a number");
+        // serde's message names what was expected: the enum's name.
+        assert!(
+            err.contains(&format!("expected a {} string", e.name)),
+            "{}: {err}",
+            e.name
+        );
     }
     eprintln!(
         "enums: {} types, {values} known values round-tripped, unknown values kept",
@@ -289,6 +295,10 @@ fn unknown_payloads_are_opaque_and_kept_whole() {
         _ => "another case",
     };
     assert_eq!(described, "the new case");
+    let GetPaymentError::Unrecognized(unknown) = e else {
+        unreachable!("matched above")
+    };
+    assert_eq!(unknown.into_json(), json, "by value, the object as sent");
     let PaymentStatus::Unrecognized(value) = PaymentStatus::from("REFUNDED") else {
         panic!("REFUNDED is not a known status")
     };

@@ -154,7 +154,9 @@ fn run_file(root: &Path, file: &str, args: &MutantsArgs) -> Result<(), String> {
     let output = output_of(root, file);
     // cargo-mutants creates its output directory but not the parents (a fresh clone has no
     // `target/mutants`).
-    let parent = output.parent().expect("output_of joins below target/mutants");
+    let parent = output
+        .parent()
+        .expect("output_of joins below target/mutants");
     std::fs::create_dir_all(parent)
         .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
