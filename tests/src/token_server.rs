@@ -69,6 +69,26 @@ impl TokenServer {
         (server, portone)
     }
 
+    /// Serves `tokens` for logins and refreshes on loopback, and answers every other request
+    /// with `status` and the JSON `body`; with a bearer-auth client builder for it.
+    pub async fn start_answering(
+        tokens: &Arc<TokenServer>,
+        status: u16,
+        body: &'static str,
+    ) -> (ScriptedServer, portone_client::Builder) {
+        let state = tokens.clone();
+        let server = ScriptedServer::start(move |r| match r.path() {
+            "/login/api-secret" | "/token/refresh" => state.respond(r),
+            _ => ScriptedResponse::json(status, body),
+        })
+        .await;
+        let builder = PortOne::builder()
+            .api_secret(SECRET)
+            .auth_scheme(AuthScheme::AccessToken)
+            .base_url(server.url());
+        (server, builder)
+    }
+
     fn issue(&self, marker: String) -> ScriptedResponse {
         let access = jwt(&marker, self.access_lifetime);
         *self.current.lock().unwrap() = access.clone();

@@ -3,14 +3,23 @@
 use std::sync::atomic::Ordering;
 
 use portone_client::{AuthScheme, Error, PortOne};
-use portone_tests::scripted_server::{ScriptedResponse, ScriptedServer};
-use portone_tests::token_server::{SECRET, TokenServer};
+use portone_tests::scripted_server::ScriptedServer;
+use portone_tests::token_server::TokenServer;
 
 fn is_not_found<E>(result: Result<impl Sized, Error<E>>) -> bool {
     result
         .err()
         .and_then(|e| e.status())
         .is_some_and(|s| s.as_u16() == 404)
+}
+
+/// How many requests `server` received for `path`.
+fn calls_to(server: &ScriptedServer, path: &str) -> usize {
+    server
+        .requests()
+        .iter()
+        .filter(|r| r.path() == path)
+        .count()
 }
 
 #[tokio::test]
@@ -95,26 +104,16 @@ async fn a_rejected_token_is_renewed_once_and_shared() {
 
 #[tokio::test]
 async fn a_token_rejected_again_is_not_retried_in_a_loop() {
-    let state = TokenServer::new(3600);
-    let s = state.clone();
-    let server = ScriptedServer::start(move |r| match r.path() {
-        "/login/api-secret" | "/token/refresh" => s.respond(r),
-        _ => ScriptedResponse::json(401, r#"{"type":"UNAUTHORIZED","message":"always"}"#),
-    })
+    let (server, builder) = TokenServer::start_answering(
+        &TokenServer::new(3600),
+        401,
+        r#"{"type":"UNAUTHORIZED","message":"always"}"#,
+    )
     .await;
-    let portone = PortOne::builder()
-        .api_secret(SECRET)
-        .auth_scheme(AuthScheme::AccessToken)
-        .base_url(server.url())
-        .build()
-        .unwrap();
+    let portone = builder.build().unwrap();
     let err = portone.payment().get_payment("p").await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
-    let calls = server
-        .requests()
-        .iter()
-        .filter(|r| r.path() == "/payments/p")
-        .count();
+    let calls = calls_to(&server, "/payments/p");
     assert_eq!(
         calls, 2,
         "the original request and one retry with a renewed token"
@@ -153,17 +152,13 @@ async fn a_failed_login_is_an_auth_error() {
 /// to `max_attempts`.
 #[tokio::test]
 async fn bearer_retries_stop_at_max_attempts() {
-    let state = TokenServer::new(3600);
-    let s = state.clone();
-    let server = ScriptedServer::start(move |r| match r.path() {
-        "/login/api-secret" | "/token/refresh" => s.respond(r),
-        _ => ScriptedResponse::json(503, r#"{"type":"UNAVAILABLE","message":"busy"}"#),
-    })
+    let (server, builder) = TokenServer::start_answering(
+        &TokenServer::new(3600),
+        503,
+        r#"{"type":"UNAVAILABLE","message":"busy"}"#,
+    )
     .await;
-    let portone = PortOne::builder()
-        .api_secret(SECRET)
-        .auth_scheme(AuthScheme::AccessToken)
-        .base_url(server.url())
+    let portone = builder
         .retry(
             portone_client::RetryConfig::default()
                 .max_attempts(2)
@@ -173,10 +168,6 @@ async fn bearer_retries_stop_at_max_attempts() {
         .unwrap();
     let err = portone.payment().get_payment("p").await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
-    let calls = server
-        .requests()
-        .iter()
-        .filter(|r| r.path() == "/payments/p")
-        .count();
+    let calls = calls_to(&server, "/payments/p");
     assert_eq!(calls, 2, "max_attempts(2)");
 }

@@ -180,22 +180,24 @@ impl Projects {
                 "target-anchor",
             )?);
         }
-        let cmd = packages_cargo(&self.consumer, &["build", "--features", "every-category"]);
-        results.push(self.build(
-            args,
-            "consumer: portone-client, default features",
-            Target::OfAnchor(CONSUMER_DEFAULT_RATIO),
-            cmd,
-            "target-consumer-default",
-        )?);
-        let cmd = packages_cargo(&self.consumer, &["build"]);
-        results.push(self.build(
-            args,
-            "consumer: portone-client, payment + identity-verification",
-            Target::OfAnchor(CONSUMER_MINIMAL_RATIO),
-            cmd,
-            "target-consumer-minimal",
-        )?);
+        let consumers: [(&str, &[&str], f64, &str); 2] = [
+            (
+                "consumer: portone-client, default features",
+                &["build", "--features", "every-category"],
+                CONSUMER_DEFAULT_RATIO,
+                "target-consumer-default",
+            ),
+            (
+                "consumer: portone-client, payment + identity-verification",
+                &["build"],
+                CONSUMER_MINIMAL_RATIO,
+                "target-consumer-minimal",
+            ),
+        ];
+        for (label, cargo_args, ratio, target_dir) in consumers {
+            let cmd = packages_cargo(&self.consumer, cargo_args);
+            results.push(self.build(args, label, Target::OfAnchor(ratio), cmd, target_dir)?);
+        }
         results.extend(self.measure_workspace(args)?);
         Ok(results)
     }
