@@ -118,7 +118,7 @@ fn every_union_case_decodes_to_its_own_variant() {
 }
 
 #[test]
-fn a_union_object_without_its_tag_is_an_error() {
+fn a_union_object_without_a_string_tag_is_an_error() {
     let model = normalized().model;
     for union in &model.unions {
         let err = probe(&union.name)("{\"message\":\"x\"}").unwrap_err();
@@ -129,6 +129,12 @@ fn a_union_object_without_its_tag_is_an_error() {
         );
         let err = probe(&union.name)("[]").unwrap_err();
         assert!(err.contains("invalid type"), "{}: {err}", union.name);
+        let err = probe(&union.name)(&format!("{{\"{}\":7}}", union.property)).unwrap_err();
+        assert!(
+            err.contains("expected a string discriminator"),
+            "{}: {err}",
+            union.name
+        );
     }
 }
 
