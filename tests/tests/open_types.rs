@@ -310,3 +310,20 @@ fn unknown_payloads_are_opaque_and_kept_whole() {
     };
     assert_eq!(value.as_str(), "REFUNDED");
 }
+
+#[test]
+fn a_union_tag_is_read_however_the_json_spells_or_orders_it() {
+    // An escaped tag reaches the decoder as a string of its own (not borrowed from the text).
+    let escaped = r#"{"type":"PAYMENT\u005fNOT_FOUND","message":"x"}"#;
+    let e: GetPaymentError = serde_json::from_str(escaped).unwrap();
+    assert!(matches!(e, GetPaymentError::PaymentNotFound(_)), "{e:?}");
+    // From a `Value`, with an entry read before the tag and replayed to the member ("message"
+    // sorts before "type", and `tag_last` keeps it so with any map order).
+    let tag_last = tag_last(
+        &json!({"message": "x", "type": "PAYMENT_NOT_FOUND"}),
+        "type",
+    );
+    let e: GetPaymentError = serde_json::from_value(tag_last.clone()).unwrap();
+    assert!(matches!(e, GetPaymentError::PaymentNotFound(_)), "{e:?}");
+    assert_eq!(serde_json::to_value(&e).unwrap()["message"], "x");
+}
