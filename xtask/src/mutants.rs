@@ -152,13 +152,10 @@ fn current_mutants(root: &Path, file: &str) -> Result<Vec<String>, String> {
 /// Runs cargo-mutants on one file.
 fn run_file(root: &Path, file: &str, args: &MutantsArgs) -> Result<(), String> {
     let output = output_of(root, file);
-    // cargo-mutants creates its output directory but not the parents (a fresh clone has no
-    // `target/mutants`).
-    let parent = output
-        .parent()
-        .expect("output_of joins below target/mutants");
-    std::fs::create_dir_all(parent)
-        .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    // cargo-mutants writes `mutants.out` into `--output` but creates no directory above it (a
+    // fresh clone has no `target/mutants`); an existing one is fine (`--iterate` reuses it).
+    std::fs::create_dir_all(&output)
+        .map_err(|e| format!("cannot create {}: {e}", output.display()))?;
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     // The copy must include the git-ignored materialized spec (cargo-mutants never copies
     // `target/` unless asked).
