@@ -64,7 +64,7 @@
 
 use std::collections::HashSet;
 use std::fmt;
-use std::future::{Future, poll_fn};
+use std::future::{Future, IntoFuture, poll_fn};
 use std::hash::{DefaultHasher, Hasher};
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
@@ -268,8 +268,10 @@ impl Request {
     }
 }
 
-pub(crate) type PageFuture<R, E> = Pin<Box<dyn Future<Output = Result<R, Error<E>>> + Send>>;
+type PageFuture<R, E> = Pin<Box<dyn Future<Output = Result<R, Error<E>>> + Send>>;
 type Fetch<R, E> = Box<dyn FnMut(&Request) -> PageFuture<R, E> + Send>;
+/// Where a request builder keeps its body.
+type BodyOf<Q, B> = fn(&mut Q) -> &mut B;
 
 enum State<R, E> {
     Ready(Request),
@@ -333,13 +335,14 @@ impl<R: ListResponse, E> fmt::Debug for Pages<R, E> {
 }
 
 impl<R: ListResponse, E: Send + 'static> Pages<R, E> {
-    fn new<S, B, F>(state: S, body: &B, shape: Shape, items_field: &'static str, send: F) -> Self
+    fn new<Q, B>(request: Q, shape: Shape, items_field: &'static str, body_of: BodyOf<Q, B>) -> Self
     where
-        S: Clone + Send + 'static,
-        B: Serialize + DeserializeOwned + Send + 'static,
-        F: Fn(S, B) -> PageFuture<R, E> + Send + 'static,
+        Q: IntoFuture<Output = Result<R, Error<E>>> + Clone + Send + 'static,
+        Q::IntoFuture: Send,
+        B: Serialize + DeserializeOwned + 'static,
     {
-        let (body, invalid) = match serde_json::to_value(body) {
+        let mut template = request;
+        let (body, invalid) = match serde_json::to_value(&*body_of(&mut template)) {
             Ok(body) => (body, None),
             Err(e) => (
                 Value::Null,
@@ -347,14 +350,18 @@ impl<R: ListResponse, E: Send + 'static> Pages<R, E> {
             ),
         };
         let first = shape.first(&body);
-        let fetch = move |request: &Request| {
+        let fetch = move |page: &Request| -> PageFuture<R, E> {
             let mut body = body.clone();
-            shape.apply(&mut body, request);
+            shape.apply(&mut body, page);
             match serde_json::from_value(body) {
-                Ok(body) => send(state.clone(), body),
+                Ok(body) => {
+                    let mut request = template.clone();
+                    *body_of(&mut request) = body;
+                    Box::pin(request.into_future())
+                }
                 Err(e) => Box::pin(std::future::ready(Err(Error::InvalidInput(format!(
                     "the page request does not fit the body: {e}"
-                ))))) as PageFuture<R, E>,
+                ))))),
             }
         };
         Pages {
@@ -622,23 +629,22 @@ impl<R: ListResponse, E> fmt::Debug for Paginated<R, E> {
 }
 
 impl<R: ListResponse, E: Send + 'static> Paginated<R, E> {
-    /// A stream over `body`'s listing, paged as `shape` says: `send` sends one page's
-    /// request, with a clone of `state` (the client, parameters and options of the request
-    /// builder) and the body for that page. Used by the generated `into_stream` methods.
-    pub(crate) fn new<S, B, F>(
-        state: S,
-        body: &B,
+    /// A stream over the listing of `request` (a request builder), paged as `shape` says: every
+    /// page sends a copy of `request` whose body (reached by `body_of`) has the paging fields
+    /// set. Used by the generated `into_stream` methods.
+    pub(crate) fn new<Q, B>(
+        request: Q,
         shape: Shape,
         items_field: &'static str,
-        send: F,
+        body_of: BodyOf<Q, B>,
     ) -> Self
     where
-        S: Clone + Send + 'static,
-        B: Serialize + DeserializeOwned + Send + 'static,
-        F: Fn(S, B) -> PageFuture<R, E> + Send + 'static,
+        Q: IntoFuture<Output = Result<R, Error<E>>> + Clone + Send + 'static,
+        Q::IntoFuture: Send,
+        B: Serialize + DeserializeOwned + 'static,
     {
         Paginated {
-            pages: Pages::new(state, body, shape, items_field, send),
+            pages: Pages::new(request, shape, items_field, body_of),
             current: None,
         }
     }

@@ -2,6 +2,7 @@
 //! required arguments awaited directly, per-call options, streams, request bodies built with
 //! `new` and setters, union accessors, and the untyped error.
 
+use std::future::IntoFuture;
 use std::time::Duration;
 
 use portone_client::paginate::Paginated;
@@ -130,6 +131,34 @@ async fn the_documented_call_shapes_compile_and_work() {
         .into_stream();
     let items = tokio::spawn(stream.collect_all(Some(2))).await.unwrap();
     assert!(paged(items) <= 2);
+    mock.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_request_owns_its_arguments_and_runs_in_a_task() {
+    let (mock, portone) = mock().await;
+    let pay = BillingKeyPaymentInput::new(BillingKeyPaymentInputRequired {
+        billing_key: "billing-key-1",
+        order_name: "월간 구독",
+        amount: PaymentAmountInput::new(9900),
+        currency: Currency::Krw,
+    });
+    // Arguments are copied into the builder: the originals may go before it is sent.
+    let request = {
+        let payment_id = String::from("order-task");
+        portone.payment().pay_with_billing_key(&payment_id, &pay)
+    };
+    drop(pay);
+    tokio::spawn(request.into_future()).await.unwrap().unwrap();
+
+    // Many lookups at once, each in its own task, built from one client.
+    let tasks: Vec<_> = (0..4)
+        .map(|_| tokio::spawn(portone.payment().get_payment("order-task").into_future()))
+        .collect();
+    for task in tasks {
+        let payment = task.await.unwrap().unwrap();
+        assert_eq!(payment.id(), Some("order-task"));
+    }
     mock.shutdown().await;
 }
 

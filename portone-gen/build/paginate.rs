@@ -34,16 +34,16 @@ pub(crate) fn emit(
         let request = requests
             .get(&op.rust_name)
             .ok_or_else(|| format!("no request builder for {}", op.id))?;
-        if request.body().is_none() {
-            return Err(format!(
+        let body = request.body_ident().ok_or_else(|| {
+            format!(
                 "list operation {}: the generated method has no `body: &T` parameter",
                 op.id
-            ));
-        }
+            )
+        })?;
         if responses.insert(list.response.clone()) {
             items.push(list_response_impl(list, &types)?);
         }
-        items.push(stream_method(list, request));
+        items.push(stream_method(list, request, body));
         for moved in moves.aliases_of(&op.rust_name, &op.group()) {
             items.push(stream_alias(list, request, moved));
         }
@@ -169,7 +169,7 @@ fn list_response_impl(list: &ListOp, types: &Fields) -> Result<TokenStream, Stri
 
 /// The `<method>_stream` method of the operation's group and `into_stream` on its request
 /// builder.
-fn stream_method(list: &ListOp, request: &Request) -> TokenStream {
+fn stream_method(list: &ListOp, request: &Request, body: &syn::Ident) -> TokenStream {
     let op = list.op;
     let group = crate::facade::group_ident(&op.group());
     let method = format_ident!("{}", op.rust_name);
@@ -193,11 +193,11 @@ fn stream_method(list: &ListOp, request: &Request) -> TokenStream {
     let args = request.arguments().map(|p| {
         let ident = &p.ident;
         match &p.kind {
-            Kind::Required { .. } => quote!(#ident),
-            _ => quote!(&#ident),
+            Kind::Body(_) => quote!(&#ident),
+            _ => quote!(#ident),
         }
     });
-    let into_stream = into_stream(list, request);
+    let into_stream = into_stream(list, request, body);
     quote! {
         impl<'a> #group<'a> {
             #[doc = #doc]
@@ -247,42 +247,13 @@ fn stream_parameters<'r>(
     })
 }
 
-/// `into_stream` on the request builder: it keeps, owned, what it sends again for every page
-/// (the client, the parameters, the options; the runtime clones them for each page).
-fn into_stream(list: &ListOp, request: &Request) -> TokenStream {
+/// `into_stream` on the request builder: the stream keeps the (owned) builder and sends a copy
+/// of it for every page, with the body's paging fields set.
+fn into_stream(list: &ListOp, request: &Request, body: &syn::Ident) -> TokenStream {
     let request_ident = request.ident();
-    let body_ty = type_path(&list.body);
     let (ok, err) = (&request.ok, &request.err);
-    let items = &list.items;
     let (shape, how) = shape(&list.style);
-    let mut kept = vec![quote!(portone)];
-    let mut keep = vec![quote!(::std::clone::Clone::clone(self.portone))];
-    let mut fields = Vec::new();
-    let mut body = None;
-    for p in &request.params {
-        let ident = &p.ident;
-        match &p.kind {
-            Kind::Required {
-                owned: (value, _),
-                from_owned,
-                ..
-            } => {
-                kept.push(quote!(#ident));
-                keep.push(value.clone());
-                fields.push(quote!(#ident: #from_owned));
-            }
-            Kind::Optional { .. } => {
-                kept.push(quote!(#ident));
-                keep.push(quote!(self.#ident));
-                fields.push(quote!(#ident));
-            }
-            Kind::Body(_) => {
-                fields.push(quote!(#ident: &#ident));
-                body = Some(ident);
-            }
-            Kind::StoreId => {}
-        }
-    }
+    let items = &list.items;
     let doc = format!(
         "Every item of this `{}` listing, page after page, as a lazy \
          [`Paginated`](crate::paginate::Paginated) stream: this request's body, optional \
@@ -290,22 +261,11 @@ fn into_stream(list: &ListOp, request: &Request) -> TokenStream {
         list.op.id
     );
     quote! {
-        impl<'a> #request_ident<'a> {
+        impl #request_ident {
             #[doc = #doc]
-            #[allow(clippy::clone_on_copy, clippy::redundant_clone)]
             pub fn into_stream(self) -> crate::paginate::Paginated<#ok, #err> {
-                let kept = (#(#keep,)* self.options);
-                crate::paginate::Paginated::new(
-                    kept,
-                    self.#body,
-                    crate::paginate::Shape::#shape,
-                    #items,
-                    |(#(#kept,)* options), #body: #body_ty| {
-                        ::std::boxed::Box::pin(async move {
-                            #request_ident { portone: &portone, #(#fields,)* options }.send().await
-                        })
-                    },
-                )
+                let shape = crate::paginate::Shape::#shape;
+                crate::paginate::Paginated::new(self, shape, #items, |request| &mut request.#body)
             }
         }
     }

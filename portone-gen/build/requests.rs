@@ -14,20 +14,21 @@ use portone_openapi::{Operation, SuccessBody};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// What one parameter of the generated method becomes in the builder.
+/// What one parameter of the generated method becomes in the builder. The builder owns its
+/// fields (no lifetime): it can be stored, spawned, and sent again page after page by a stream.
 pub(crate) enum Kind {
     /// A path parameter or a required query parameter: an argument of the group method.
     Required {
-        /// Type of the argument and of the builder field (`&'a str`, `T`, `i64`).
+        /// Type of the argument (`&str`, `T`, `i64`).
         ty: TokenStream,
+        /// Type of the builder field (`String`, `T`, `i64`).
+        field: TokenStream,
+        /// The field from the argument (`None`: the argument itself).
+        init: Option<TokenStream>,
         /// How the field is passed to the generated method.
         pass: TokenStream,
-        /// An owned copy of the field (for a stream), and its type.
-        owned: (TokenStream, TokenStream),
-        /// The field from that owned copy.
-        from_owned: TokenStream,
     },
-    /// The request body: `&'a T`.
+    /// The request body: the argument `&T`, cloned into the builder.
     Body(syn::Type),
     /// The optional `storeId` query parameter: set through `store_id(..)`.
     StoreId,
@@ -108,17 +109,17 @@ impl<'a> Request<'a> {
             let ident = &p.ident;
             match &p.kind {
                 Kind::Required { ty, .. } => quote!(#ident: #ty),
-                Kind::Body(ty) => quote!(#ident: &'a #ty),
+                Kind::Body(ty) => quote!(#ident: &#ty),
                 _ => unreachable!("arguments are required parameters and the body"),
             }
         })
     }
 
-    pub fn body(&self) -> Option<&syn::Type> {
-        self.params.iter().find_map(|p| match &p.kind {
-            Kind::Body(ty) => Some(ty),
-            _ => None,
-        })
+    /// The builder field of the request body, if the operation has one.
+    pub fn body_ident(&self) -> Option<&syn::Ident> {
+        self.params
+            .iter()
+            .find_map(|p| matches!(p.kind, Kind::Body(_)).then_some(&p.ident))
     }
 
     /// The group method: `portone.payment().get_payment("id")`.
@@ -129,16 +130,20 @@ impl<'a> Request<'a> {
         let inits = self.params.iter().filter_map(|p| {
             let ident = &p.ident;
             match &p.kind {
-                Kind::Required { .. } | Kind::Body(_) => Some(quote!(#ident)),
+                Kind::Required { init: None, .. } => Some(quote!(#ident)),
+                Kind::Required {
+                    init: Some(init), ..
+                } => Some(quote!(#ident: #init)),
+                Kind::Body(_) => Some(quote!(#ident: ::std::clone::Clone::clone(#ident))),
                 Kind::Optional { .. } => Some(quote!(#ident: ::std::option::Option::None)),
                 Kind::StoreId => None,
             }
         });
         quote! {
             #[doc = #doc]
-            pub fn #name(self, #(#decls),*) -> #request<'a> {
+            pub fn #name(self, #(#decls),*) -> #request {
                 #request {
-                    portone: self.portone,
+                    portone: ::std::clone::Clone::clone(self.portone),
                     #(#inits,)*
                     options: ::std::default::Default::default(),
                 }
@@ -166,7 +171,7 @@ impl<'a> Request<'a> {
         quote! {
             #[doc = #doc]
             #[deprecated(since = #since, note = #note)]
-            pub fn #name(self, #(#decls),*) -> #request<'a> {
+            pub fn #name(self, #(#decls),*) -> #request {
                 #target_group { portone: self.portone }.#name(#(#args),*)
             }
         }
@@ -182,8 +187,8 @@ impl<'a> Request<'a> {
         let fields = self.params.iter().filter_map(|p| {
             let ident = &p.ident;
             match &p.kind {
-                Kind::Required { ty, .. } => Some(quote!(#ident: #ty)),
-                Kind::Body(ty) => Some(quote!(#ident: &'a #ty)),
+                Kind::Required { field, .. } => Some(quote!(#ident: #field)),
+                Kind::Body(ty) => Some(quote!(#ident: #ty)),
                 Kind::Optional { inner, .. } => Some(quote!(#ident: ::std::option::Option<#inner>)),
                 Kind::StoreId => None,
             }
@@ -195,7 +200,7 @@ impl<'a> Request<'a> {
             Kind::Required { pass, .. } | Kind::Optional { pass, .. } => pass.clone(),
             Kind::Body(_) => {
                 let ident = &p.ident;
-                quote!(self.#ident)
+                quote!(&self.#ident)
             }
             Kind::StoreId => quote!(::std::option::Option::None),
         });
@@ -217,13 +222,13 @@ impl<'a> Request<'a> {
             #[doc = #doc]
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is awaited"]
-            pub struct #request<'a> {
-                portone: &'a crate::PortOne,
+            pub struct #request {
+                portone: crate::PortOne,
                 #(#fields,)*
                 options: crate::call::CallOptions,
             }
 
-            impl<'a> #request<'a> {
+            impl #request {
                 #(#setters)*
                 #store_id
 
@@ -236,9 +241,9 @@ impl<'a> Request<'a> {
                 }
             }
 
-            impl<'a> ::std::future::IntoFuture for #request<'a> {
+            impl ::std::future::IntoFuture for #request {
                 type Output = crate::Result<#ok, #err>;
-                type IntoFuture = crate::call::CallFuture<'a, #ok, #err>;
+                type IntoFuture = crate::call::CallFuture<'static, #ok, #err>;
 
                 fn into_future(self) -> Self::IntoFuture {
                     ::std::boxed::Box::pin(self.send())
@@ -343,31 +348,25 @@ fn kind(ident: &syn::Ident, role: Role, ty: &syn::Type) -> Option<Kind> {
         }),
         Role::Required => Some(match ty {
             syn::Type::Reference(r) if is_str(&r.elem) => Kind::Required {
-                ty: quote!(&'a str),
-                pass: quote!(self.#ident),
-                owned: (
-                    quote!(::std::borrow::ToOwned::to_owned(self.#ident)),
-                    quote!(::std::string::String),
-                ),
-                from_owned: quote!(&#ident),
+                ty: quote!(&str),
+                field: quote!(::std::string::String),
+                init: Some(quote!(::std::borrow::ToOwned::to_owned(#ident))),
+                pass: quote!(&self.#ident),
             },
             syn::Type::Reference(r) => {
                 let elem = &r.elem;
                 Kind::Required {
                     ty: quote!(#elem),
+                    field: quote!(#elem),
+                    init: None,
                     pass: quote!(&self.#ident),
-                    owned: (
-                        quote!(::std::clone::Clone::clone(&self.#ident)),
-                        quote!(#elem),
-                    ),
-                    from_owned: quote!(::std::clone::Clone::clone(&#ident)),
                 }
             }
             value => Kind::Required {
                 ty: quote!(#value),
+                field: quote!(#value),
+                init: None,
                 pass: quote!(self.#ident),
-                owned: (quote!(self.#ident), quote!(#value)),
-                from_owned: quote!(::std::clone::Clone::clone(&#ident)),
             },
         }),
     }
