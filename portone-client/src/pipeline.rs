@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use portone_gen::BoxFuture;
 use portone_gen::operations::Operation;
 use reqwest::header::{AUTHORIZATION, HeaderValue, USER_AGENT};
-use reqwest::{Request, Response, StatusCode};
+use reqwest::{Method, Request, Response, StatusCode};
 use tracing::Instrument;
 
 use crate::auth::TokenManager;
@@ -150,6 +150,31 @@ impl Attempt {
             Attempt::Failed(error) => Err(error),
         }
     }
+
+    /// The answer's status, if its head arrived.
+    fn status(&self) -> Option<StatusCode> {
+        match self {
+            Attempt::Answered(response) => Some(response.status()),
+            Attempt::BodyFailed(failed) => Some(failed.head.status),
+            Attempt::Failed(_) => None,
+        }
+    }
+
+    /// Logs that this attempt is followed by another one after `wait`.
+    fn log_retry(&self, wait: Duration) {
+        match self {
+            Attempt::Answered(response) => {
+                tracing::info!(status = response.status().as_u16(), ?wait, "retrying")
+            }
+            Attempt::BodyFailed(failed) => tracing::info!(
+                status = failed.head.status.as_u16(),
+                reason = %failed.failure,
+                ?wait,
+                "retrying"
+            ),
+            Attempt::Failed(error) => tracing::info!(reason = %reason(error), ?wait, "retrying"),
+        }
+    }
 }
 
 impl Pipeline {
@@ -188,70 +213,82 @@ impl Pipeline {
             span.record("attempt", attempt);
             let outcome = self.attempt(client, request).await;
             span.record("duration_ms", start.elapsed().as_millis() as u64);
-            let status = match &outcome {
-                Attempt::Answered(response) => Some(response.status()),
-                Attempt::BodyFailed(failed) => Some(failed.head.status),
-                Attempt::Failed(_) => None,
-            };
+            let status = outcome.status();
             if let Some(status) = status {
                 span.record("status", status.as_u16());
             }
             if status == Some(StatusCode::UNAUTHORIZED) && token_auth && !renewed_token {
                 // A rejected access token is renewed once; a 401 is never retried otherwise.
-                if let (Credentials::AccessToken { tokens, .. }, Some(mut next), Some(sent)) =
-                    (&self.credentials, next, sent_authorization)
-                {
-                    renewed_token = true;
-                    match tokens.header_after_rejection(&sent).await {
-                        Ok(header) => {
-                            tracing::debug!("access token rejected; retrying with a renewed one");
-                            next.headers_mut().insert(AUTHORIZATION, header);
-                            request = next;
-                            continue;
-                        }
-                        Err(e) => {
-                            tracing::warn!(error = %e, "cannot renew the rejected access token");
-                        }
+                renewed_token = true;
+                match self.with_renewed_token(next, sent_authorization).await {
+                    Some(renewed) => {
+                        request = renewed;
+                        continue;
                     }
+                    None => return outcome.into_result(),
                 }
-                return outcome.into_result();
             }
-            let retries_left = attempt < max_attempts;
-            let wait = match &outcome {
-                Attempt::Answered(response) => (retries_left
-                    && self.retry.retries_status(&method, response.status()))
-                .then(|| self.retry.wait_after(response.headers(), attempt))
-                .flatten(),
-                Attempt::BodyFailed(failed) => (retries_left
-                    && failed.failure.is_broken()
-                    && self.retry.retries_reached(&method))
-                .then(|| self.retry.backoff(attempt)),
-                Attempt::Failed(error) => (retries_left
-                    && self.retry.retries_transport(&method, error))
-                .then(|| self.retry.backoff(attempt)),
-            };
+            let wait = (attempt < max_attempts)
+                .then(|| self.wait_before_retry(&method, &outcome, attempt))
+                .flatten();
             match (wait, next) {
                 (Some(wait), Some(next)) => {
-                    match &outcome {
-                        Attempt::Answered(response) => {
-                            tracing::info!(status = response.status().as_u16(), ?wait, "retrying")
-                        }
-                        Attempt::BodyFailed(failed) => tracing::info!(
-                            status = failed.head.status.as_u16(),
-                            reason = %failed.failure,
-                            ?wait,
-                            "retrying"
-                        ),
-                        Attempt::Failed(error) => {
-                            tracing::info!(reason = %reason(error), ?wait, "retrying")
-                        }
-                    }
+                    outcome.log_retry(wait);
                     tokio::time::sleep(wait).await;
                     attempt += 1;
                     request = next;
                 }
                 _ => return outcome.into_result(),
             }
+        }
+    }
+
+    /// `next` (the copy of a request whose access token `sent` was rejected) with a renewed
+    /// token; `None` if there is no copy or no token.
+    async fn with_renewed_token(
+        &self,
+        next: Option<Request>,
+        sent: Option<HeaderValue>,
+    ) -> Option<Request> {
+        let (Credentials::AccessToken { tokens, .. }, Some(mut next), Some(sent)) =
+            (&self.credentials, next, sent)
+        else {
+            return None;
+        };
+        match tokens.header_after_rejection(&sent).await {
+            Ok(header) => {
+                tracing::debug!("access token rejected; retrying with a renewed one");
+                next.headers_mut().insert(AUTHORIZATION, header);
+                Some(next)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot renew the rejected access token");
+                None
+            }
+        }
+    }
+
+    /// How long to wait before sending again after `outcome` (attempt number `attempt`, with
+    /// attempts left), or `None` if it is not retried.
+    fn wait_before_retry(
+        &self,
+        method: &Method,
+        outcome: &Attempt,
+        attempt: u32,
+    ) -> Option<Duration> {
+        match outcome {
+            Attempt::Answered(response) => self
+                .retry
+                .retries_status(method, response.status())
+                .then(|| self.retry.wait_after(response.headers(), attempt))
+                .flatten(),
+            Attempt::BodyFailed(failed) => (failed.failure.is_broken()
+                && self.retry.retries_reached(method))
+            .then(|| self.retry.backoff(attempt)),
+            Attempt::Failed(error) => self
+                .retry
+                .retries_transport(method, error)
+                .then(|| self.retry.backoff(attempt)),
         }
     }
 }
