@@ -756,3 +756,344 @@ impl fmt::Display for PaginationError {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::{HeaderValue, LOCATION, RETRY_AFTER};
+    use serde_json::json;
+
+    use super::*;
+    use crate::types::GetPaymentError;
+
+    /// Headers naming which error they belong to.
+    fn marked(which: &'static str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-which", HeaderValue::from_static(which));
+        headers
+    }
+
+    fn which<E>(error: &Error<E>) -> Option<&str> {
+        error.headers()?.get("x-which")?.to_str().ok()
+    }
+
+    fn any_api(tag: &str, message: &str) -> AnyApiError {
+        AnyApiError {
+            tag: tag.into(),
+            json: json!({"type": tag, "message": message}),
+        }
+    }
+
+    fn timed_out(
+        delivery: Delivery,
+        head: Option<StatusCode>,
+        which: &'static str,
+    ) -> TransportError {
+        TransportError {
+            cause: TransportCause::Deadline(Elapsed(Duration::from_secs(1))),
+            delivery,
+            head: head.map(|status| (status, marked(which))),
+        }
+    }
+
+    /// One error of every variant, each with its own status and `x-which` header.
+    fn every_variant() -> Vec<(&'static str, Error)> {
+        let auth = |inner: Error| Error::Auth(AuthError(Arc::new(inner)));
+        vec![
+            (
+                "api",
+                Error::Api(ApiError {
+                    status: StatusCode::NOT_FOUND,
+                    headers: marked("api"),
+                    error: any_api("PAYMENT_NOT_FOUND", "no such payment"),
+                    message: Some("no such payment".into()),
+                }),
+            ),
+            (
+                "unexpected",
+                Error::UnexpectedStatus(UnexpectedStatus {
+                    status: StatusCode::MOVED_PERMANENTLY,
+                    headers: marked("unexpected"),
+                    body: String::new(),
+                }),
+            ),
+            (
+                "decode",
+                Error::Decode(DecodeError {
+                    status: StatusCode::OK,
+                    headers: marked("decode"),
+                    path: "items[0]".into(),
+                    cause: DecodeCause("missing field `id`".into()),
+                    body: "{}".into(),
+                }),
+            ),
+            (
+                "timeout",
+                Error::Timeout(timed_out(
+                    Delivery::OutcomeUnknown,
+                    Some(StatusCode::BAD_GATEWAY),
+                    "timeout",
+                )),
+            ),
+            (
+                "transport",
+                Error::Transport(timed_out(
+                    Delivery::OutcomeUnknown,
+                    Some(StatusCode::GATEWAY_TIMEOUT),
+                    "transport",
+                )),
+            ),
+            (
+                "too-large",
+                Error::ResponseTooLarge(ResponseTooLarge {
+                    status: StatusCode::CREATED,
+                    headers: marked("too-large"),
+                    limit: 10,
+                }),
+            ),
+            ("invalid", Error::InvalidInput("bad id".into())),
+            (
+                "auth",
+                auth(Error::UnexpectedStatus(UnexpectedStatus {
+                    status: StatusCode::SERVICE_UNAVAILABLE,
+                    headers: marked("auth"),
+                    body: String::new(),
+                })),
+            ),
+            (
+                "pagination",
+                Error::Pagination(PaginationError {
+                    path: "page.number".into(),
+                    message: "stuck".into(),
+                    body: "{}".into(),
+                }),
+            ),
+        ]
+    }
+
+    #[test]
+    fn status_and_headers_come_from_the_answer_of_each_variant() {
+        for (name, error) in every_variant() {
+            let status = error.status().map(|s| s.as_u16());
+            let expected = match name {
+                "api" => Some(404),
+                "unexpected" => Some(301),
+                "decode" | "pagination" => Some(200),
+                "timeout" => Some(502),
+                "transport" => Some(504),
+                "too-large" => Some(201),
+                "auth" => Some(503),
+                _ => None,
+            };
+            assert_eq!(status, expected, "{name}");
+            let has_headers = !matches!(name, "invalid" | "pagination");
+            assert_eq!(which(&error), has_headers.then_some(name), "{name}");
+        }
+        let no_head = Error::<AnyApiError>::Timeout(timed_out(Delivery::NotSent, None, "x"));
+        assert_eq!((no_head.status(), no_head.headers()), (None, None));
+    }
+
+    #[test]
+    fn what_was_sent_is_told_by_each_variant() {
+        for (name, error) in every_variant() {
+            let not_sent = matches!(name, "invalid" | "auth");
+            let unknown = matches!(name, "timeout" | "transport" | "too-large");
+            assert_eq!(error.is_not_sent(), not_sent, "{name}");
+            assert_eq!(error.is_outcome_unknown(), unknown, "{name}");
+            assert_eq!(error.is_timeout(), name == "timeout", "{name}");
+        }
+        for (make, timeout) in [
+            (Error::Timeout as fn(_) -> Error, true),
+            (Error::Transport, false),
+        ] {
+            let not_sent = make(timed_out(Delivery::NotSent, None, "x"));
+            assert!(not_sent.is_not_sent() && !not_sent.is_outcome_unknown());
+            assert_eq!(not_sent.is_timeout(), timeout);
+            // A login that timed out makes the call a timeout.
+            let login = Error::<AnyApiError>::Auth(AuthError(Arc::new(not_sent)));
+            assert_eq!(login.is_timeout(), timeout);
+        }
+    }
+
+    #[test]
+    fn map_api_maps_the_documented_error_and_keeps_every_other_variant() {
+        for (name, error) in every_variant() {
+            let before = (
+                error.to_string(),
+                error.status(),
+                which(&error).map(str::to_owned),
+            );
+            let mapped: Error = error.map_api(|e| any_api(&e.tag().to_lowercase(), "mapped"));
+            let after = (
+                mapped.to_string(),
+                mapped.status(),
+                which(&mapped).map(str::to_owned),
+            );
+            if name == "api" {
+                assert_eq!(
+                    mapped.api().map(|a| a.error().tag()),
+                    Some("payment_not_found")
+                );
+                assert_eq!(
+                    mapped.api().and_then(ApiError::message),
+                    Some("no such payment")
+                );
+                assert_eq!((before.1, before.2), (after.1, after.2));
+            } else {
+                assert!(mapped.api().is_none(), "{name}");
+                assert_eq!(before, after, "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_source_is_the_underlying_cause() {
+        for (name, error) in every_variant() {
+            let source = std::error::Error::source(&error).map(ToString::to_string);
+            let expected = match name {
+                "timeout" | "transport" => Some("the call's timeout of 1s elapsed"),
+                "decode" => Some("missing field `id`"),
+                "auth" => Some("unexpected HTTP 503 Service Unavailable from PortOne"),
+                _ => None,
+            };
+            assert_eq!(source.as_deref(), expected, "{name}");
+        }
+        let auth = AuthError(Arc::new(Error::InvalidInput("x".into())));
+        let source = std::error::Error::source(&auth).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("invalid request: x"));
+    }
+
+    #[test]
+    fn display_says_what_happened_and_whether_it_was_sent() {
+        let shown: Vec<String> = every_variant().iter().map(|(_, e)| e.to_string()).collect();
+        assert_eq!(
+            shown,
+            [
+                "PortOne API error PAYMENT_NOT_FOUND (HTTP 404 Not Found): no such payment",
+                "unexpected HTTP 301 Moved Permanently from PortOne",
+                "cannot decode PortOne's HTTP 200 OK response at `items[0]`",
+                "PortOne's HTTP 502 Bad Gateway answer did not arrive in time: the request's outcome is unknown",
+                "PortOne's HTTP 504 Gateway Timeout answer broke off: the request's outcome is unknown",
+                "PortOne's HTTP 201 Created answer is larger than the limit of 10 bytes (not read)",
+                "invalid request: bad id",
+                "cannot obtain a PortOne access token",
+                "PortOne's listing did not move forward at `page.number`: stuck",
+            ]
+        );
+        let shown = |e: Error| e.to_string();
+        assert_eq!(
+            shown(Error::Timeout(timed_out(Delivery::NotSent, None, "x"))),
+            "could not connect to PortOne in time: the request was not sent"
+        );
+        assert_eq!(
+            shown(Error::Timeout(timed_out(
+                Delivery::OutcomeUnknown,
+                None,
+                "x"
+            ))),
+            "the PortOne request timed out after it was sent: its outcome is unknown"
+        );
+        assert_eq!(
+            shown(Error::Transport(timed_out(Delivery::NotSent, None, "x"))),
+            "cannot connect to PortOne: the request was not sent"
+        );
+        assert_eq!(
+            shown(Error::Transport(timed_out(
+                Delivery::OutcomeUnknown,
+                None,
+                "x"
+            ))),
+            "the connection to PortOne failed after the request was sent: its outcome is unknown"
+        );
+    }
+
+    #[test]
+    fn an_unexpected_status_shows_its_redirect_or_content_type() {
+        let mut headers = HeaderMap::new();
+        headers.insert(LOCATION, HeaderValue::from_static("https://elsewhere/"));
+        headers.insert("content-type", HeaderValue::from_static("text/html"));
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("7"));
+        let redirect = UnexpectedStatus {
+            status: StatusCode::TEMPORARY_REDIRECT,
+            headers: headers.clone(),
+            body: "moved".into(),
+        };
+        assert_eq!(
+            redirect.to_string(),
+            "unexpected HTTP 307 Temporary Redirect from PortOne (redirect to https://elsewhere/)"
+        );
+        assert_eq!(redirect.location(), Some("https://elsewhere/"));
+        assert_eq!(redirect.retry_after(), Some(Duration::from_secs(7)));
+        assert_eq!(redirect.body(), "moved");
+        headers.remove(LOCATION);
+        let html = UnexpectedStatus {
+            status: StatusCode::BAD_GATEWAY,
+            headers,
+            body: String::new(),
+        };
+        assert_eq!(
+            html.to_string(),
+            "unexpected HTTP 502 Bad Gateway from PortOne (text/html)"
+        );
+        assert_eq!(html.content_type(), Some("text/html"));
+        assert_eq!(html.location(), None);
+    }
+
+    #[test]
+    fn bodies_in_debug_and_display_are_cut_at_200_characters() {
+        assert_eq!(snippet_of("abc", 3), "abc");
+        assert_eq!(snippet_of("abcd", 3), "abc…");
+        assert_eq!(snippet_of("가나다라", 2), "가나…");
+        let short = "가".repeat(SNIPPET_CHARS);
+        assert_eq!(format!("{:?}", BodySnippet(&short)), format!("{short:?}"));
+        let long = "가".repeat(SNIPPET_CHARS + 1);
+        assert_eq!(
+            format!("{:?}", BodySnippet(&long)),
+            format!("{:?} ({} bytes)", format!("{short}…"), long.len())
+        );
+        let decode = DecodeError {
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            path: ".".into(),
+            cause: DecodeCause("expected value".into()),
+            body: long.clone(),
+        };
+        assert_eq!(decode.body_snippet(), format!("{short}…"));
+        assert!(format!("{decode:?}").len() < 1000);
+        assert_eq!((decode.path(), decode.message()), (".", "expected value"));
+        let api = ApiError {
+            status: StatusCode::BAD_REQUEST,
+            headers: HeaderMap::new(),
+            error: any_api("INVALID_REQUEST", &long),
+            message: Some(long),
+        };
+        assert_eq!(
+            api.to_string(),
+            format!("PortOne API error INVALID_REQUEST (HTTP 400 Bad Request): {short}…")
+        );
+    }
+
+    #[test]
+    fn the_untyped_error_keeps_the_tag_message_and_json() {
+        let typed: GetPaymentError = serde_json::from_value(
+            json!({"type": "PAYMENT_NOT_FOUND", "message": "no such payment"}),
+        )
+        .unwrap();
+        let api = ApiError::new(StatusCode::NOT_FOUND, marked("api"), typed);
+        assert_eq!(api.message(), Some("no such payment"));
+        let untyped: Error = Error::Api(api).into();
+        let api = untyped.api().unwrap();
+        assert_eq!(api.error().tag(), "PAYMENT_NOT_FOUND");
+        assert_eq!(api.error().message(), Some("no such payment"));
+        assert_eq!(api.error().as_json()["type"], "PAYMENT_NOT_FOUND");
+        assert!(matches!(
+            api.error().to_typed::<GetPaymentError>(),
+            Some(GetPaymentError::PaymentNotFound(_))
+        ));
+        // A case the operation does not document is not forced into its type.
+        assert_eq!(
+            any_api("SOMETHING_NEW", "m").to_typed::<GetPaymentError>(),
+            None
+        );
+        assert_eq!(which(&untyped), Some("api"));
+    }
+}
