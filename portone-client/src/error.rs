@@ -233,7 +233,6 @@ impl<E: ApiErrorType> std::error::Error for Error<E> {
             Error::Timeout(t) | Error::Transport(t) => Some(t.cause()),
             Error::Decode(d) => Some(&d.cause),
             Error::Auth(a) => Some(&*a.0),
-            Error::ResponseTooLarge(_) => None,
             _ => None,
         }
     }
