@@ -250,6 +250,7 @@ fn expect_error(paths: Value, schemas: Value, location: &str, needle: &str) {
     assert!(err.problem.contains(needle), "{err} / {needle}");
 }
 
+// Long by design: a list of cases, each a schema and the one-line error it must produce.
 #[test]
 fn constructs_it_does_not_understand_are_named() {
     let mut s = base_schemas();

@@ -30,6 +30,7 @@ async fn main() -> Result<(), BoxError> {
     }
 }
 
+// Long by design: the quickstart reads top to bottom as one story of calls.
 async fn against_the_mock() -> Result<(), BoxError> {
     let mock = portone_mock::MockServer::start(portone_mock::MockConfig::pinned()).await?;
     println!(

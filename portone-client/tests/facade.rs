@@ -27,6 +27,7 @@ async fn mock() -> (MockServer, PortOne) {
     (mock, portone)
 }
 
+// Long by design: every call shape the README documents, in its order.
 #[tokio::test]
 async fn the_documented_call_shapes_compile_and_work() {
     let (mock, portone) = mock().await;

@@ -97,6 +97,8 @@ fn send_body() -> Value {
     })
 }
 
+// Long by design: one flow walked step by step, each step reading the state the ones before
+// left; split, the steps would lose their order.
 #[tokio::test]
 async fn identity_verification_send_confirm_resend_with_every_error() {
     let f = Flow::start(|c| c).await;
@@ -298,6 +300,7 @@ fn billing_key_payment(total: i64, tax_free: i64) -> Value {
     })
 }
 
+// Long by design: one flow walked step by step (see the identity verification flow).
 #[tokio::test]
 async fn payment_pay_get_cancel_with_every_error() {
     let f = Flow::start(|c| c).await;
@@ -488,6 +491,7 @@ fn jwt_claims(token: &str) -> Value {
     serde_json::from_slice(&payload).expect("JSON claims")
 }
 
+// Long by design: one flow walked step by step (see the identity verification flow).
 #[tokio::test]
 async fn api_secret_login_bearer_tokens_and_refresh() {
     let f = Flow::start(|c| c.api_secret("secret-1")).await;

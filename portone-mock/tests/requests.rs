@@ -151,6 +151,7 @@ async fn get_bodies_go_in_the_request_body_query_parameter() {
     assert_eq!(plus.status, 200, "{}", plus.text);
 }
 
+// Long by design: a table of bodies, each with the violations it must be refused for.
 #[tokio::test]
 async fn json_bodies_are_checked_against_their_schema() {
     let (_server, http) = server().await;

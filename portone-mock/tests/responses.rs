@@ -10,8 +10,8 @@ use std::path::Path;
 
 use common::*;
 use portone_mock::{ERROR_HEADER, MockConfig};
-use portone_openapi::SuccessBody;
 use portone_openapi::sample::Fields;
+use portone_openapi::{Spec, SuccessBody};
 use serde_json::Value;
 
 #[derive(Debug, Default)]
@@ -23,6 +23,8 @@ struct Counts {
     injected_errors: usize,
 }
 
+// Long by design: two passes over every operation whose second reads the state the first
+// made; the checks of an answer are in `check_success` and `every_documented_error`.
 async fn exercise(path: &Path) -> Counts {
     let spec = load(path);
     let operations = operations(&spec);
@@ -82,23 +84,7 @@ async fn exercise(path: &Path) -> Counts {
                         refresh_token = response.json()["refreshToken"].as_str().map(str::to_owned);
                     }
                     counts.success_bodies += 1;
-                    match &op.success {
-                        SuccessBody::Json(name) => {
-                            assert!(
-                                response.content_type.starts_with("application/json"),
-                                "{context}: content-type {}",
-                                response.content_type
-                            );
-                            check.assert_valid(name, &response.json(), &context);
-                        }
-                        SuccessBody::Bytes(media) => {
-                            assert_eq!(&response.content_type, media, "{context}");
-                            assert!(!response.text.is_empty(), "{context}: empty {media}");
-                        }
-                        SuccessBody::Empty => {
-                            assert_eq!(response.text, "", "{context}: expected no body")
-                        }
-                    }
+                    check_success(&check, &op.success, &response, &context);
                     continue;
                 }
                 let union = op
@@ -122,43 +108,9 @@ async fn exercise(path: &Path) -> Counts {
         }
         // Every documented error of every operation, on demand.
         if seed == 0 {
-            for op in &operations {
-                let Some(union) = &op.error_schema else {
-                    continue;
-                };
-                let request = sample_request(&spec, op, 1, Fields::Required);
-                let tags: Vec<String> = spec.json["components"]["schemas"][union]["discriminator"]
-                    ["mapping"]
-                    .as_object()
-                    .expect("mapping")
-                    .keys()
-                    .cloned()
-                    .collect();
-                for tag in tags {
-                    let response = http
-                        .send(
-                            request.method,
-                            &request.target,
-                            &[(ERROR_HEADER, &tag)],
-                            request.body.as_deref(),
-                        )
-                        .await;
-                    counts.requests += 1;
-                    let context = format!("{} {} asking for {tag}", path.display(), op.id);
-                    assert_eq!(response.error_type(), tag, "{context}: {}", response.text);
-                    assert_eq!(
-                        Some(response.status),
-                        documented_status(&spec.json, union, &tag),
-                        "{context}"
-                    );
-                    assert!(
-                        response.content_type.starts_with("application/json"),
-                        "{context}"
-                    );
-                    check.assert_valid(union, &response.json(), &context);
-                    counts.injected_errors += 1;
-                }
-            }
+            let asked = every_documented_error(&spec, &http, &check, path).await;
+            counts.injected_errors += asked;
+            counts.requests += asked;
         }
         server.shutdown().await;
     }
@@ -184,6 +136,73 @@ async fn exercise(path: &Path) -> Counts {
         "no success response was produced for {unexpected:?}"
     );
     counts
+}
+
+/// Checks a success answer against the operation's success body.
+fn check_success(check: &SchemaCheck, success: &SuccessBody, response: &Resp, context: &str) {
+    match success {
+        SuccessBody::Json(name) => {
+            assert!(
+                response.content_type.starts_with("application/json"),
+                "{context}: content-type {}",
+                response.content_type
+            );
+            check.assert_valid(name, &response.json(), context);
+        }
+        SuccessBody::Bytes(media) => {
+            assert_eq!(&response.content_type, media, "{context}");
+            assert!(!response.text.is_empty(), "{context}: empty {media}");
+        }
+        SuccessBody::Empty => assert_eq!(response.text, "", "{context}: expected no body"),
+    }
+}
+
+/// Asks every operation for each of its documented errors (`ERROR_HEADER`) and checks each
+/// answer; how many were asked for.
+async fn every_documented_error(
+    spec: &Spec,
+    http: &Http,
+    check: &SchemaCheck,
+    path: &Path,
+) -> usize {
+    let mut asked = 0;
+    for op in &operations(spec) {
+        let Some(union) = &op.error_schema else {
+            continue;
+        };
+        let request = sample_request(spec, op, 1, Fields::Required);
+        let tags: Vec<String> =
+            spec.json["components"]["schemas"][union]["discriminator"]["mapping"]
+                .as_object()
+                .expect("mapping")
+                .keys()
+                .cloned()
+                .collect();
+        for tag in tags {
+            let response = http
+                .send(
+                    request.method,
+                    &request.target,
+                    &[(ERROR_HEADER, &tag)],
+                    request.body.as_deref(),
+                )
+                .await;
+            asked += 1;
+            let context = format!("{} {} asking for {tag}", path.display(), op.id);
+            assert_eq!(response.error_type(), tag, "{context}: {}", response.text);
+            assert_eq!(
+                Some(response.status),
+                documented_status(&spec.json, union, &tag),
+                "{context}"
+            );
+            assert!(
+                response.content_type.starts_with("application/json"),
+                "{context}"
+            );
+            check.assert_valid(union, &response.json(), &context);
+        }
+    }
+    asked
 }
 
 fn report(name: &str, counts: &Counts) {

@@ -405,6 +405,7 @@ fn field_rules_for_requests() {
     assert_eq!(list_optional.class, Class::Additive);
 }
 
+// Long by design: a list of field changes in responses, each with its class.
 #[test]
 fn field_rules_for_responses() {
     let resp = |required: &[&str], props: Value| {

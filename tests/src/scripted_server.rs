@@ -164,89 +164,111 @@ async fn serve(
     responder: Arc<Responder>,
 ) -> std::io::Result<()> {
     let mut buf = Vec::new();
-    let mut chunk = [0u8; 8192];
-    loop {
-        let Some(head_end) = find(&buf, b"\r\n\r\n") else {
-            let n = stream.read(&mut chunk).await?;
-            if n == 0 {
-                return Ok(());
-            }
-            buf.extend_from_slice(&chunk[..n]);
-            continue;
-        };
-        let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-        let mut lines = head.split("\r\n");
-        let mut request_line = lines.next().unwrap_or_default().split(' ');
-        let method = request_line.next().unwrap_or_default().to_owned();
-        let target = request_line.next().unwrap_or_default().to_owned();
-        let headers: Vec<(String, String)> = lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
-            .collect();
-        let length: usize = headers
-            .iter()
-            .find(|(n, _)| n == "content-length")
-            .and_then(|(_, v)| v.parse().ok())
-            .unwrap_or(0);
-        let body_start = head_end + 4;
-        while buf.len() < body_start + length {
-            let n = stream.read(&mut chunk).await?;
-            if n == 0 {
-                return Ok(());
-            }
-            buf.extend_from_slice(&chunk[..n]);
-        }
-        let request = RecordedRequest {
-            method,
-            target,
-            headers,
-            body: buf[body_start..body_start + length].to_vec(),
-        };
-        buf.drain(..body_start + length);
+    while let Some(request) = read_request(&mut stream, &mut buf).await? {
         let response = responder(&request);
         recorded.lock().unwrap().push(request);
-        let head = |response: &ScriptedResponse| {
-            let mut out = format!(
-                "HTTP/1.1 {} X\r\ncontent-length: {}\r\n",
-                response.status,
-                response.body.len()
-            );
-            for (name, value) in &response.headers {
-                out.push_str(&format!("{name}: {value}\r\n"));
-            }
-            out.push_str("\r\n");
-            out.into_bytes()
-        };
-        match &response.fault {
-            None => {}
-            Some(Fault::Close) => return Ok(()),
-            Some(Fault::CutBody(n)) => {
-                let mut bytes = head(&response);
-                bytes.extend_from_slice(&response.body[..(*n).min(response.body.len())]);
-                stream.write_all(&bytes).await?;
-                stream.flush().await?;
-                return Ok(());
-            }
-            Some(Fault::Trickle(interval)) => {
-                stream.write_all(&head(&response)).await?;
-                for byte in &response.body {
-                    tokio::time::sleep(*interval).await;
-                    stream.write_all(&[*byte]).await?;
-                }
-                continue;
-            }
-            Some(Fault::Hang) => std::future::pending::<()>().await,
-            Some(Fault::Raw(bytes)) => {
-                stream.write_all(bytes).await?;
-                stream.flush().await?;
-                return Ok(());
-            }
+        if !answer(&mut stream, &response).await? {
+            return Ok(());
         }
-        // One write: a separate small write for the body would wait for the client's delayed ACK.
-        let mut bytes = head(&response);
-        bytes.extend_from_slice(&response.body);
-        stream.write_all(&bytes).await?;
     }
+    Ok(())
+}
+
+/// The next request on the connection (`None` when the client closed it); `buf` keeps what was
+/// read beyond it.
+async fn read_request(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<Option<RecordedRequest>> {
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        if let Some(end) = find(buf, b"\r\n\r\n") {
+            break end;
+        }
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let mut request_line = lines.next().unwrap_or_default().split(' ');
+    let method = request_line.next().unwrap_or_default().to_owned();
+    let target = request_line.next().unwrap_or_default().to_owned();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let body_start = head_end + 4;
+    while buf.len() < body_start + length {
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    let body = buf[body_start..body_start + length].to_vec();
+    buf.drain(..body_start + length);
+    Ok(Some(RecordedRequest {
+        method,
+        target,
+        headers,
+        body,
+    }))
+}
+
+/// Writes `response` with its fault; whether the connection stays open for another request.
+async fn answer(stream: &mut TcpStream, response: &ScriptedResponse) -> std::io::Result<bool> {
+    match &response.fault {
+        None => {}
+        Some(Fault::Close) => return Ok(false),
+        Some(Fault::CutBody(n)) => {
+            let mut bytes = response_head(response);
+            bytes.extend_from_slice(&response.body[..(*n).min(response.body.len())]);
+            stream.write_all(&bytes).await?;
+            stream.flush().await?;
+            return Ok(false);
+        }
+        Some(Fault::Trickle(interval)) => {
+            stream.write_all(&response_head(response)).await?;
+            for byte in &response.body {
+                tokio::time::sleep(*interval).await;
+                stream.write_all(&[*byte]).await?;
+            }
+            return Ok(true);
+        }
+        Some(Fault::Hang) => std::future::pending::<()>().await,
+        Some(Fault::Raw(bytes)) => {
+            stream.write_all(bytes).await?;
+            stream.flush().await?;
+            return Ok(false);
+        }
+    }
+    // One write: a separate small write for the body would wait for the client's delayed ACK.
+    let mut bytes = response_head(response);
+    bytes.extend_from_slice(&response.body);
+    stream.write_all(&bytes).await?;
+    Ok(true)
+}
+
+/// The status line and headers of `response` (with its `content-length`).
+fn response_head(response: &ScriptedResponse) -> Vec<u8> {
+    let mut out = format!(
+        "HTTP/1.1 {} X\r\ncontent-length: {}\r\n",
+        response.status,
+        response.body.len()
+    );
+    for (name, value) in &response.headers {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    out.push_str("\r\n");
+    out.into_bytes()
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

@@ -661,6 +661,8 @@ fn every_list_operation_of_the_spec_has_a_stream() {
     }
 }
 
+// Long by design: one loop over every list operation with its requests and items checked
+// in place, so that a failure names the operation and the page.
 /// Drives every list operation's stream against a server that serves 5 sampled items in pages
 /// of 2, checking the requests (paging fields, the rest of the body kept) and the items.
 #[tokio::test]

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use portone_mock::{MockConfig, MockServer};
+use portone_openapi::refs::component_of;
 use portone_openapi::sample::{Fields, Sampler};
 use portone_openapi::{Operation, Options, Spec};
 use serde_json::{Map, Value, json};
@@ -177,7 +178,7 @@ impl Http {
 /// The status documented for error `tag` of `union` (`x-portone-status-code`).
 pub fn documented_status(spec: &Value, union: &str, tag: &str) -> Option<u16> {
     let target = spec["components"]["schemas"][union]["discriminator"]["mapping"][tag].as_str()?;
-    let member = target.strip_prefix("#/components/schemas/")?;
+    let member = component_of(target)?;
     spec["components"]["schemas"][member]["x-portone-status-code"]
         .as_u64()
         .and_then(|s| u16::try_from(s).ok())
@@ -312,7 +313,7 @@ impl SchemaCheck {
             for target in mapping.values() {
                 let member = target
                     .as_str()
-                    .and_then(|t| t.strip_prefix("#/components/schemas/"))
+                    .and_then(component_of)
                     .expect("mapping target");
                 let mut converted = convert(&schemas[member]);
                 if let Some(props) = converted
@@ -372,61 +373,82 @@ impl SchemaCheck {
     }
 }
 
+/// A spec schema as JSON Schema (draft 2020-12): references into `$defs`, discriminated unions
+/// as `if`/`then` on the tag, `nullable` as a `null` type, integer formats as bounds.
 fn convert(schema: &Value) -> Value {
     let Some(obj) = schema.as_object() else {
         return schema.clone();
     };
     if let Some(target) = obj.get("$ref").and_then(Value::as_str) {
-        let name = target
-            .strip_prefix("#/components/schemas/")
-            .unwrap_or_else(|| panic!("unsupported $ref {target}"));
+        let name = component_of(target).unwrap_or_else(|| panic!("unsupported $ref {target}"));
         return json!({ "$ref": format!("#/$defs/{name}") });
     }
     if let Some(members) = obj.get("oneOf").and_then(Value::as_array) {
-        if let Some(property) = obj
-            .get("discriminator")
-            .and_then(|d| d.get("propertyName"))
-            .and_then(Value::as_str)
-        {
-            let mapping = obj["discriminator"]["mapping"]
-                .as_object()
-                .expect("discriminator mapping");
-            let tags: Vec<&String> = mapping.keys().collect();
-            let cases: Vec<Value> = mapping
-                .iter()
-                .map(|(tag, target)| {
-                    let member = target
-                        .as_str()
-                        .and_then(|t| t.strip_prefix("#/components/schemas/"))
-                        .expect("mapping target");
-                    json!({
-                        "if": {"properties": {property: {"const": tag}}, "required": [property]},
-                        "then": {"$ref": format!("#/$defs/{member}@{property}")}
-                    })
-                })
-                .collect();
-            return json!({
-                "type": "object",
-                "required": [property],
-                "properties": {property: {"type": "string", "enum": tags}},
-                "allOf": cases,
-            });
-        }
-        let converted: Vec<Value> = members.iter().map(convert).collect();
-        return json!({ "oneOf": converted });
+        return convert_union(obj, members);
     }
     let mut out = Map::new();
-    let nullable = obj.get("nullable").and_then(Value::as_bool) == Some(true);
     let ty = obj.get("type").and_then(Value::as_str);
+    convert_value_keywords(obj, ty, &mut out);
+    if ty == Some("array") {
+        if let Some(items) = obj.get("items") {
+            out.insert("items".into(), convert(items));
+        }
+        return Value::Object(out);
+    }
+    convert_object_keywords(obj, &mut out);
+    Value::Object(out)
+}
+
+/// A `oneOf`: with a discriminator, one `if`/`then` per tag (each member's own tag property
+/// narrowed by `#/$defs/{member}@{property}`).
+fn convert_union(obj: &Map<String, Value>, members: &[Value]) -> Value {
+    let Some(property) = obj
+        .get("discriminator")
+        .and_then(|d| d.get("propertyName"))
+        .and_then(Value::as_str)
+    else {
+        let converted: Vec<Value> = members.iter().map(convert).collect();
+        return json!({ "oneOf": converted });
+    };
+    let mapping = obj["discriminator"]["mapping"]
+        .as_object()
+        .expect("discriminator mapping");
+    let tags: Vec<&String> = mapping.keys().collect();
+    let cases: Vec<Value> = mapping
+        .iter()
+        .map(|(tag, target)| {
+            let member = target
+                .as_str()
+                .and_then(component_of)
+                .expect("mapping target");
+            json!({
+                "if": {"properties": {property: {"const": tag}}, "required": [property]},
+                "then": {"$ref": format!("#/$defs/{member}@{property}")}
+            })
+        })
+        .collect();
+    json!({
+        "type": "object",
+        "required": [property],
+        "properties": {property: {"type": "string", "enum": tags}},
+        "allOf": cases,
+    })
+}
+
+/// `type` (with `nullable`), `format`, `enum` and the value limits.
+fn convert_value_keywords(
+    obj: &Map<String, Value>,
+    ty: Option<&str>,
+    out: &mut Map<String, Value>,
+) {
+    let nullable = obj.get("nullable").and_then(Value::as_bool) == Some(true);
     if let Some(ty) = ty {
-        out.insert(
-            "type".into(),
-            if nullable {
-                json!([ty, "null"])
-            } else {
-                json!(ty)
-            },
-        );
+        let ty = if nullable {
+            json!([ty, "null"])
+        } else {
+            json!(ty)
+        };
+        out.insert("type".into(), ty);
     }
     match obj.get("format").and_then(Value::as_str) {
         Some("int32") => {
@@ -463,12 +485,11 @@ fn convert(schema: &Value) -> Value {
             out.insert(key.into(), v.clone());
         }
     }
-    if ty == Some("array") {
-        if let Some(items) = obj.get("items") {
-            out.insert("items".into(), convert(items));
-        }
-        return Value::Object(out);
-    }
+}
+
+/// `properties` (closed unless the schema says otherwise), `required` (without repeats),
+/// `additionalProperties`.
+fn convert_object_keywords(obj: &Map<String, Value>, out: &mut Map<String, Value>) {
     if let Some(props) = obj.get("properties").and_then(Value::as_object) {
         let converted: Map<String, Value> =
             props.iter().map(|(k, v)| (k.clone(), convert(v))).collect();
@@ -488,14 +509,11 @@ fn convert(schema: &Value) -> Value {
         out.insert("required".into(), Value::Array(unique));
     }
     if let Some(additional) = obj.get("additionalProperties") {
-        out.insert(
-            "additionalProperties".into(),
-            if additional.is_object() {
-                convert(additional)
-            } else {
-                additional.clone()
-            },
-        );
+        let additional = if additional.is_object() {
+            convert(additional)
+        } else {
+            additional.clone()
+        };
+        out.insert("additionalProperties".into(), additional);
     }
-    Value::Object(out)
 }
