@@ -892,6 +892,73 @@ mod tests {
     }
 
     #[test]
+    fn every_variant_answers_its_own_accessors() {
+        for (name, error) in every_variant() {
+            let own = |headers: &HeaderMap| headers.get("x-which").cloned();
+            let mark = Some(HeaderValue::from_static(name));
+            match &error {
+                Error::Api(api) => {
+                    assert_eq!(
+                        (api.status(), own(api.headers())),
+                        (StatusCode::NOT_FOUND, mark)
+                    );
+                    assert_eq!(api.message(), Some("no such payment"));
+                    assert_eq!(api.retry_after(), None);
+                    assert_eq!(api.clone().into_error().tag(), "PAYMENT_NOT_FOUND");
+                }
+                Error::UnexpectedStatus(u) => {
+                    assert_eq!(
+                        (u.status(), own(u.headers())),
+                        (StatusCode::MOVED_PERMANENTLY, mark)
+                    );
+                    assert_eq!(u.content_type(), None);
+                }
+                Error::Decode(d) => {
+                    assert_eq!((d.status(), own(d.headers())), (StatusCode::OK, mark));
+                }
+                Error::Timeout(t) | Error::Transport(t) => {
+                    assert_eq!(own(t.headers().unwrap()), mark);
+                    assert_eq!(t.delivery(), Delivery::OutcomeUnknown);
+                    assert!(t.reqwest_error().is_none());
+                }
+                Error::ResponseTooLarge(r) => {
+                    assert_eq!(
+                        (r.status(), own(r.headers()), r.limit()),
+                        (StatusCode::CREATED, mark, 10)
+                    );
+                }
+                Error::Auth(auth) => {
+                    assert_eq!(auth.error().status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+                }
+                Error::Pagination(p) => {
+                    assert_eq!(
+                        (p.path(), p.message(), p.body()),
+                        ("page.number", "stuck", "{}")
+                    );
+                    assert_eq!(
+                        format!("{p:?}"),
+                        r#"PaginationError { path: "page.number", message: "stuck", body: "{}" }"#
+                    );
+                }
+                Error::InvalidInput(message) => assert_eq!(message, "bad id"),
+            }
+        }
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("3"));
+        let api = ApiError {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            headers,
+            error: any_api("RATE_LIMITED", ""),
+            message: None,
+        };
+        assert_eq!(api.retry_after(), Some(Duration::from_secs(3)));
+        assert_eq!(
+            api.to_string(),
+            "PortOne API error RATE_LIMITED (HTTP 429 Too Many Requests)"
+        );
+    }
+
+    #[test]
     fn what_was_sent_is_told_by_each_variant() {
         for (name, error) in every_variant() {
             let not_sent = matches!(name, "invalid" | "auth");
