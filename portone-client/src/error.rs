@@ -912,9 +912,17 @@ mod tests {
                         (StatusCode::MOVED_PERMANENTLY, mark)
                     );
                     assert_eq!(u.content_type(), None);
+                    assert_eq!(
+                        format!("{u:?}"),
+                        r#"UnexpectedStatus { status: 301, headers: {"x-which": "unexpected"}, body: "" }"#
+                    );
                 }
                 Error::Decode(d) => {
                     assert_eq!((d.status(), own(d.headers())), (StatusCode::OK, mark));
+                    assert_eq!(
+                        format!("{d:?}"),
+                        r#"DecodeError { status: 200, headers: {"x-which": "decode"}, path: "items[0]", message: "missing field `id`", body: "{}" }"#
+                    );
                 }
                 Error::Timeout(t) | Error::Transport(t) => {
                     assert_eq!(own(t.headers().unwrap()), mark);
