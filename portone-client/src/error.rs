@@ -988,6 +988,65 @@ mod tests {
         }
     }
 
+    /// A refused connection sent nothing; a failure with the answer's head arrived was sent; the
+    /// URL (a base URL's password) is not kept.
+    #[tokio::test]
+    async fn a_reqwest_failure_tells_whether_it_was_sent() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap()
+            .port();
+        let client = crate::PortOne::http_client_builder()
+            .unwrap()
+            .build()
+            .unwrap();
+        let url = format!("http://user:hunter2@127.0.0.1:{port}/");
+        let refused = || async { client.get(&url).send().await.unwrap_err() };
+        let not_sent = TransportError::reqwest(refused().await, None);
+        assert_eq!(not_sent.delivery(), Delivery::NotSent);
+        assert!(
+            not_sent
+                .reqwest_error()
+                .is_some_and(reqwest::Error::is_connect)
+        );
+        assert!(!format!("{not_sent:?}").contains("hunter2"));
+        let error = Error::<AnyApiError>::Transport(not_sent);
+        assert!(error.is_not_sent());
+        let source = std::error::Error::source(&error).unwrap();
+        assert!(source.downcast_ref::<reqwest::Error>().is_some());
+
+        let head = (StatusCode::OK, marked("head"));
+        let after_head = TransportError::reqwest(refused().await, Some(head));
+        assert_eq!(after_head.delivery(), Delivery::OutcomeUnknown);
+        assert_eq!(after_head.status(), Some(StatusCode::OK));
+        assert_eq!(
+            Delivery::of(after_head.reqwest_error().unwrap()),
+            Delivery::NotSent
+        );
+
+        let unbuildable = client.get("http://[::1").send().await.unwrap_err();
+        assert_eq!(Delivery::of(&unbuildable), Delivery::NotSent);
+
+        // A server that reads the request and closes without answering.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            use tokio::io::AsyncReadExt;
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let _ = stream.read(&mut [0; 1024]).await;
+        });
+        let cut = client
+            .post(format!("http://{addr}/"))
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(Delivery::of(&cut), Delivery::OutcomeUnknown);
+        assert_eq!(
+            TransportError::reqwest(cut, None).delivery(),
+            Delivery::OutcomeUnknown
+        );
+    }
+
     #[test]
     fn map_api_maps_the_documented_error_and_keeps_every_other_variant() {
         for (name, error) in every_variant() {
