@@ -818,7 +818,7 @@ mod tests {
             (
                 "decode",
                 Error::Decode(DecodeError {
-                    status: StatusCode::OK,
+                    status: StatusCode::ACCEPTED,
                     headers: marked("decode"),
                     path: "items[0]".into(),
                     cause: DecodeCause("missing field `id`".into()),
@@ -876,7 +876,8 @@ mod tests {
             let expected = match name {
                 "api" => Some(404),
                 "unexpected" => Some(301),
-                "decode" | "pagination" => Some(200),
+                "decode" => Some(202),
+                "pagination" => Some(200),
                 "timeout" => Some(502),
                 "transport" => Some(504),
                 "too-large" => Some(201),
@@ -918,10 +919,10 @@ mod tests {
                     );
                 }
                 Error::Decode(d) => {
-                    assert_eq!((d.status(), own(d.headers())), (StatusCode::OK, mark));
+                    assert_eq!((d.status(), own(d.headers())), (StatusCode::ACCEPTED, mark));
                     assert_eq!(
                         format!("{d:?}"),
-                        r#"DecodeError { status: 200, headers: {"x-which": "decode"}, path: "items[0]", message: "missing field `id`", body: "{}" }"#
+                        r#"DecodeError { status: 202, headers: {"x-which": "decode"}, path: "items[0]", message: "missing field `id`", body: "{}" }"#
                     );
                 }
                 Error::Timeout(t) | Error::Transport(t) => {
@@ -1103,7 +1104,7 @@ mod tests {
             [
                 "PortOne API error PAYMENT_NOT_FOUND (HTTP 404 Not Found): no such payment",
                 "unexpected HTTP 301 Moved Permanently from PortOne",
-                "cannot decode PortOne's HTTP 200 OK response at `items[0]`",
+                "cannot decode PortOne's HTTP 202 Accepted response at `items[0]`",
                 "PortOne's HTTP 502 Bad Gateway answer did not arrive in time: the request's outcome is unknown",
                 "PortOne's HTTP 504 Gateway Timeout answer broke off: the request's outcome is unknown",
                 "PortOne's HTTP 201 Created answer is larger than the limit of 10 bytes (not read)",
