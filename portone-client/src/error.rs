@@ -993,16 +993,8 @@ mod tests {
     /// URL (a base URL's password) is not kept.
     #[tokio::test]
     async fn a_reqwest_failure_tells_whether_it_was_sent() {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .unwrap()
-            .port();
-        let client = crate::PortOne::http_client_builder()
-            .unwrap()
-            .build()
-            .unwrap();
-        let url = format!("http://user:hunter2@127.0.0.1:{port}/");
-        let refused = || async { client.get(&url).send().await.unwrap_err() };
+        let refused = || crate::test_support::refused_get("/");
+        let client = crate::test_support::http_client();
         let not_sent = TransportError::reqwest(refused().await, None);
         assert_eq!(not_sent.delivery(), Delivery::NotSent);
         assert!(

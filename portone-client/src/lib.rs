@@ -29,6 +29,8 @@ pub mod paginate;
 mod pipeline;
 mod retry;
 mod store_id;
+#[cfg(test)]
+mod test_support;
 mod tls;
 #[cfg(feature = "webhook")]
 pub mod webhook;

@@ -323,16 +323,7 @@ mod tests {
     /// The reason logged for a retry names the kind and the innermost cause, never the URL.
     #[tokio::test]
     async fn a_failure_reason_has_its_kind_and_cause_but_no_url() {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .unwrap()
-            .port();
-        let client = crate::PortOne::http_client_builder()
-            .unwrap()
-            .build()
-            .unwrap();
-        let url = format!("http://user:hunter2@127.0.0.1:{port}/secret-path");
-        let error = client.get(&url).send().await.unwrap_err();
+        let error = crate::test_support::refused_get("/secret-path").await;
         let text = reason(&error);
         assert!(text.starts_with("connect: "), "{text}");
         assert!(text.len() > "connect: ".len(), "{text}");

@@ -27,17 +27,21 @@ async fn mock() -> (MockServer, PortOne) {
     (mock, portone)
 }
 
-// Long by design: every call shape the README documents, in its order.
-#[tokio::test]
-async fn the_documented_call_shapes_compile_and_work() {
-    let (mock, portone) = mock().await;
-    let pay = BillingKeyPaymentInput::new(BillingKeyPaymentInputRequired {
+/// A billing-key payment of 9,900 KRW with every required field.
+fn monthly_plan() -> BillingKeyPaymentInput {
+    BillingKeyPaymentInput::new(BillingKeyPaymentInputRequired {
         billing_key: "billing-key-1",
         order_name: "월간 구독",
         amount: PaymentAmountInput::new(9900),
         currency: Currency::Krw,
     })
-    .custom_data(r#"{"plan":"monthly"}"#);
+}
+
+// Long by design: every call shape the README documents, in its order.
+#[tokio::test]
+async fn the_documented_call_shapes_compile_and_work() {
+    let (mock, portone) = mock().await;
+    let pay = monthly_plan().custom_data(r#"{"plan":"monthly"}"#);
     portone
         .payment()
         .pay_with_billing_key("order-1", &pay)
@@ -138,12 +142,7 @@ async fn the_documented_call_shapes_compile_and_work() {
 #[tokio::test]
 async fn a_request_owns_its_arguments_and_runs_in_a_task() {
     let (mock, portone) = mock().await;
-    let pay = BillingKeyPaymentInput::new(BillingKeyPaymentInputRequired {
-        billing_key: "billing-key-1",
-        order_name: "월간 구독",
-        amount: PaymentAmountInput::new(9900),
-        currency: Currency::Krw,
-    });
+    let pay = monthly_plan();
     // Arguments are copied into the builder: the originals may go before it is sent.
     let request = {
         let payment_id = String::from("order-task");
