@@ -123,6 +123,20 @@ pub fn spec() -> portone_openapi::Spec {
     portone_openapi::Spec::from_path(SPEC_PATH.as_ref()).expect("the spec the build used")
 }
 
+/// A valid `Payment` JSON for `id` (a sampled PAID payment).
+pub fn paid_payment_json(id: &str) -> String {
+    let spec = spec();
+    let mut payment = portone_openapi::sample::Sampler::new(
+        &spec.json,
+        1,
+        portone_openapi::sample::Fields::Required,
+    )
+    .union_case("Payment", "PAID")
+    .expect("the spec has a PAID payment");
+    payment["id"] = Value::from(id);
+    payment.to_string()
+}
+
 /// The normalized spec, with unstable operations when the `unstable` feature is on.
 pub fn normalized() -> portone_openapi::Normalized {
     let options = portone_openapi::Options {

@@ -7,10 +7,7 @@ use std::time::{Duration, Instant};
 use portone_client::types::{GetPaymentError, GetPaymentsBody, Payment};
 use portone_client::{Error, PortOne, RetryConfig};
 use portone_openapi::sample::{Fields, Sampler};
-use portone_tests::scripted_server::{
-    Fault, RecordedRequest, ScriptedResponse, ScriptedServer, closed_port,
-};
-use portone_tests::trace_capture::Captured;
+use portone_tests::scripted_server::{RecordedRequest, ScriptedResponse, ScriptedServer};
 use portone_tests::{call_query_body_operations_via_facade, normalized, spec};
 use serde_json::json;
 
@@ -27,14 +24,8 @@ fn client(server: &ScriptedServer) -> PortOne {
     builder(server).build().unwrap()
 }
 
-/// A valid `Payment` JSON for `id` (status PAID).
 fn payment_json(id: &str) -> String {
-    let spec = spec();
-    let mut payment = Sampler::new(&spec.json, 1, Fields::Required)
-        .union_case("Payment", "PAID")
-        .unwrap();
-    payment["id"] = json!(id);
-    payment.to_string()
+    portone_tests::paid_payment_json(id)
 }
 
 fn not_found() -> ScriptedResponse {
@@ -641,48 +632,4 @@ fn operation_futures_are_send_and_outlive_the_group() {
     let future = portone.payment().get_payment("p");
     is_send(&future);
     drop(future);
-}
-
-/// Every retry is logged at INFO with what went wrong (status, or reason) and the wait.
-#[tokio::test]
-async fn every_retry_is_logged_with_its_cause_and_wait() {
-    let logs = Captured::default();
-    let _guard = logs.install();
-    let (_, responder) = counting(vec![
-        ScriptedResponse::json(503, ""),
-        ScriptedResponse::json(200, payment_json("p")).with_fault(Fault::CutBody(5)),
-        ScriptedResponse::json(200, payment_json("p")),
-    ]);
-    let server = ScriptedServer::start(responder).await;
-    let portone = builder(&server).retry(fast_retry()).build().unwrap();
-    portone.payment().get_payment("p").await.unwrap();
-    let retries: Vec<String> = logs
-        .text()
-        .lines()
-        .filter(|l| l.contains("retrying"))
-        .map(str::to_owned)
-        .collect();
-    assert_eq!(retries.len(), 2, "{retries:#?}");
-    assert!(
-        retries[0].contains("status=503") && retries[0].contains("wait="),
-        "{retries:#?}"
-    );
-    assert!(
-        retries[1].contains("status=200") && retries[1].contains("reason="),
-        "{retries:#?}"
-    );
-
-    let refused = PortOne::builder()
-        .api_secret(SECRET)
-        .base_url(format!("http://127.0.0.1:{}", closed_port()))
-        .retry(fast_retry().max_attempts(2))
-        .build()
-        .unwrap();
-    refused.payment().get_payment("p").await.unwrap_err();
-    let text = logs.text();
-    let connect = text.lines().filter(|l| l.contains("retrying")).nth(2);
-    assert!(
-        connect.is_some_and(|l| l.contains("reason=connect") && l.contains("wait=")),
-        "{text}"
-    );
 }
