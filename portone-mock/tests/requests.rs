@@ -263,7 +263,7 @@ async fn json_bodies_are_checked_against_their_schema() {
 #[tokio::test]
 async fn content_type_must_be_json() {
     let (server, _http) = server().await;
-    let response = reqwest::Client::new()
+    let response = http_client()
         .post(format!("{}/payments/p/cancel", server.url()))
         .header("authorization", "PortOne s")
         .header("content-type", "text/plain")
@@ -501,7 +501,7 @@ async fn binary_serves_a_spec_file() {
         .find(|w| w.starts_with("http://127.0.0.1:"))
         .unwrap_or_else(|| panic!("no URL in {line:?}"))
         .to_owned();
-    let client = reqwest::Client::new();
+    let client = http_client();
     let banks = client
         .get(format!("{url}/banks"))
         .send()

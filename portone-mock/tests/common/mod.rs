@@ -101,6 +101,19 @@ impl Resp {
     }
 }
 
+/// A plain-HTTP client. In a workspace build without `--all-features`, `portone-client`'s
+/// default `rustls` feature turns on reqwest's `rustls-no-provider`, and reqwest then needs a
+/// process-wide crypto provider to build any client, even for `http://`: one is installed
+/// (ring, as `portone-client` uses; a provider installed before is kept).
+pub fn http_client() -> reqwest::Client {
+    #[allow(
+        deprecated,
+        reason = "ring has no post-quantum key exchange; not used here"
+    )]
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 /// Plain HTTP against a server.
 #[derive(Debug, Clone)]
 pub struct Http {
@@ -113,7 +126,7 @@ impl Http {
     /// A client that authenticates with `Authorization: PortOne test-secret`.
     pub fn new(server: &MockServer) -> Http {
         Http {
-            client: reqwest::Client::new(),
+            client: http_client(),
             base: server.url(),
             auth: Some("PortOne test-secret".into()),
         }
