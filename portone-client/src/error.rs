@@ -1105,31 +1105,34 @@ mod tests {
                 "PortOne's listing did not move forward at `page.number`: stuck",
             ]
         );
-        let shown = |e: Error| e.to_string();
-        assert_eq!(
-            shown(Error::Timeout(timed_out(Delivery::NotSent, None, "x"))),
-            "could not connect to PortOne in time: the request was not sent"
-        );
-        assert_eq!(
-            shown(Error::Timeout(timed_out(
+        let without_head = |make: fn(TransportError) -> Error, delivery| {
+            make(timed_out(delivery, None, "x")).to_string()
+        };
+        let cases = [
+            (
+                Error::Timeout as fn(_) -> _,
+                Delivery::NotSent,
+                "could not connect to PortOne in time: the request was not sent",
+            ),
+            (
+                Error::Timeout,
                 Delivery::OutcomeUnknown,
-                None,
-                "x"
-            ))),
-            "the PortOne request timed out after it was sent: its outcome is unknown"
-        );
-        assert_eq!(
-            shown(Error::Transport(timed_out(Delivery::NotSent, None, "x"))),
-            "cannot connect to PortOne: the request was not sent"
-        );
-        assert_eq!(
-            shown(Error::Transport(timed_out(
+                "the PortOne request timed out after it was sent: its outcome is unknown",
+            ),
+            (
+                Error::Transport,
+                Delivery::NotSent,
+                "cannot connect to PortOne: the request was not sent",
+            ),
+            (
+                Error::Transport,
                 Delivery::OutcomeUnknown,
-                None,
-                "x"
-            ))),
-            "the connection to PortOne failed after the request was sent: its outcome is unknown"
-        );
+                "the connection to PortOne failed after the request was sent: its outcome is unknown",
+            ),
+        ];
+        for (make, delivery, expected) in cases {
+            assert_eq!(without_head(make, delivery), expected);
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use portone_mock::{MockConfig, MockServer};
-use portone_openapi::refs::component_of;
+use portone_openapi::refs::{Discriminator, component_of};
 use portone_openapi::sample::{Fields, Sampler};
 use portone_openapi::{Operation, Options, Spec};
 use serde_json::{Map, Value, json};
@@ -190,8 +190,7 @@ impl Http {
 
 /// The status documented for error `tag` of `union` (`x-portone-status-code`).
 pub fn documented_status(spec: &Value, union: &str, tag: &str) -> Option<u16> {
-    let target = spec["components"]["schemas"][union]["discriminator"]["mapping"][tag].as_str()?;
-    let member = component_of(target)?;
+    let member = Discriminator::of(&spec["components"]["schemas"][union])?.member(tag)?;
     spec["components"]["schemas"][member]["x-portone-status-code"]
         .as_u64()
         .and_then(|s| u16::try_from(s).ok())
@@ -314,20 +313,16 @@ impl SchemaCheck {
         }
         // Members as seen through a union: the tag property is the union's.
         for schema in schemas.values() {
-            let Some(mapping) = schema
-                .pointer("/discriminator/mapping")
-                .and_then(Value::as_object)
-            else {
+            let Some(discriminator) = Discriminator::of(schema) else {
+                assert!(
+                    schema.pointer("/discriminator/mapping").is_none(),
+                    "a discriminator mapping without propertyName"
+                );
                 continue;
             };
-            let property = schema["discriminator"]["propertyName"]
-                .as_str()
-                .expect("propertyName");
-            for target in mapping.values() {
-                let member = target
-                    .as_str()
-                    .and_then(component_of)
-                    .expect("mapping target");
+            let property = discriminator.property;
+            for (_, member) in discriminator.cases() {
+                let member = member.expect("mapping target");
                 let mut converted = convert(&schemas[member]);
                 if let Some(props) = converted
                     .get_mut("properties")
@@ -397,7 +392,7 @@ fn convert(schema: &Value) -> Value {
         return json!({ "$ref": format!("#/$defs/{name}") });
     }
     if let Some(members) = obj.get("oneOf").and_then(Value::as_array) {
-        return convert_union(obj, members);
+        return convert_union(schema, members);
     }
     let mut out = Map::new();
     let ty = obj.get("type").and_then(Value::as_str);
@@ -414,26 +409,21 @@ fn convert(schema: &Value) -> Value {
 
 /// A `oneOf`: with a discriminator, one `if`/`then` per tag (each member's own tag property
 /// narrowed by `#/$defs/{member}@{property}`).
-fn convert_union(obj: &Map<String, Value>, members: &[Value]) -> Value {
-    let Some(property) = obj
-        .get("discriminator")
-        .and_then(|d| d.get("propertyName"))
-        .and_then(Value::as_str)
-    else {
+fn convert_union(schema: &Value, members: &[Value]) -> Value {
+    let Some(discriminator) = Discriminator::of(schema) else {
+        assert!(
+            schema.pointer("/discriminator/propertyName").is_none(),
+            "discriminator mapping"
+        );
         let converted: Vec<Value> = members.iter().map(convert).collect();
         return json!({ "oneOf": converted });
     };
-    let mapping = obj["discriminator"]["mapping"]
-        .as_object()
-        .expect("discriminator mapping");
-    let tags: Vec<&String> = mapping.keys().collect();
-    let cases: Vec<Value> = mapping
-        .iter()
-        .map(|(tag, target)| {
-            let member = target
-                .as_str()
-                .and_then(component_of)
-                .expect("mapping target");
+    let property = discriminator.property;
+    let tags: Vec<&str> = discriminator.cases().map(|(tag, _)| tag).collect();
+    let cases: Vec<Value> = discriminator
+        .cases()
+        .map(|(tag, member)| {
+            let member = member.expect("mapping target");
             json!({
                 "if": {"properties": {property: {"const": tag}}, "required": [property]},
                 "then": {"$ref": format!("#/$defs/{member}@{property}")}
